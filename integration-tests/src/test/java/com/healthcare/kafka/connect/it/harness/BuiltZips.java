@@ -1,0 +1,96 @@
+package com.healthcare.kafka.connect.it.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/** The zips built by packaging/, copied by failsafe's pre-integration-test step, and how to unpack them. */
+public final class BuiltZips {
+
+    private BuiltZips() {
+    }
+
+    public static String version() {
+        return required("healthcare.version");
+    }
+
+    public static Path projectRoot() {
+        return Path.of(required("healthcare.project.root")).toAbsolutePath().normalize();
+    }
+
+    public static Path workDir() {
+        return Path.of(required("healthcare.work.dir")).toAbsolutePath();
+    }
+
+    /** Every built component zip. */
+    public static List<Path> all() {
+        Path dir = Path.of(required("healthcare.zips.dir"));
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> zips = files.filter(p -> p.getFileName().toString().endsWith(".zip")).sorted()
+                    .collect(Collectors.toList());
+            if (zips.isEmpty()) {
+                throw new IllegalStateException("No zips in " + dir + ": run through 'mvn verify' from the root");
+            }
+            return zips;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The zip named {@code healthcare-connect-<name>-<version>.zip}, e.g. name "hl7-source". */
+    public static Path named(String name) {
+        String expected = "healthcare-connect-" + name + "-" + version() + ".zip";
+        return all().stream().filter(p -> p.getFileName().toString().equals(expected)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No " + expected + " among " + all()));
+    }
+
+    /** Unpacks every built zip into {@code pluginPath} (each keeps its own top folder) and returns it. */
+    public static Path unpackAll(Path pluginPath) {
+        for (Path zip : all()) {
+            unpack(zip, pluginPath);
+        }
+        return pluginPath;
+    }
+
+    public static void unpack(Path zip, Path target) {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            Files.createDirectories(target);
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                Path out = target.resolve(entry.getName()).normalize();
+                if (!out.startsWith(target.normalize())) {
+                    throw new IOException("Zip entry outside the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    copy(in, out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot unpack " + zip, e);
+        }
+    }
+
+    private static void copy(InputStream in, Path out) throws IOException {
+        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + property + " is not set: run the ITs through "
+                    + "Maven failsafe ('./mvnw verify')");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,179 @@
+package com.healthcare.kafka.connect.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.ws.rs.core.Response;
+
+/**
+ * A real KRaft broker plus a real distributed Connect worker (Kafka's {@link EmbeddedConnectCluster}) whose
+ * {@code plugin.path} holds the built zips, freshly unpacked, found through {@code plugin.discovery=service_load}
+ * (which also proves the META-INF/services manifests). Every plugin IT runs on this.
+ */
+public final class ConnectWorker implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EmbeddedConnectCluster cluster;
+    private final Path pluginPath;
+
+    private ConnectWorker(EmbeddedConnectCluster cluster, Path pluginPath) {
+        this.cluster = cluster;
+        this.pluginPath = pluginPath;
+    }
+
+    /** A one-broker, one-worker cluster with the default worker settings of {@link #defaultWorkerProps}. */
+    public static ConnectWorker start(String name) {
+        return start(name, Map.of());
+    }
+
+    /**
+     * @param workerOverrides worker properties to add or override (e.g. {@code exactly.once.source.support})
+     */
+    public static ConnectWorker start(String name, Map<String, String> workerOverrides) {
+        return start(name, 1, workerOverrides, new Properties());
+    }
+
+    public static ConnectWorker start(String name, int workers, Map<String, String> workerOverrides,
+                                      Properties brokerProps) {
+        Path pluginPath = freshPluginPath(name);
+        Map<String, String> props = defaultWorkerProps(pluginPath);
+        props.putAll(workerOverrides);
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(workers)
+                .numBrokers(1)
+                .brokerProps(brokerProps)
+                .workerProps(props)
+                .build();
+        cluster.start();
+        ConnectWorker worker = new ConnectWorker(cluster, pluginPath);
+        Awaitility.await("worker " + name + " healthy").atMost(Duration.ofSeconds(120))
+                .until(cluster::allWorkersHealthy);
+        return worker;
+    }
+
+    /** Unpacks the built zips into a new directory under target/it-work. */
+    public static Path freshPluginPath(String name) {
+        try {
+            Path dir = Files.createDirectories(BuiltZips.workDir())
+                    .resolve(name + "-plugins-" + UUID.randomUUID().toString().substring(0, 8));
+            return BuiltZips.unpackAll(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, String> defaultWorkerProps(Path pluginPath) {
+        Map<String, String> props = new HashMap<>();
+        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        props.put("plugin.discovery", "service_load");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("config.providers", "file");
+        props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        return props;
+    }
+
+    /** A free loopback TCP port (for listeners the plugins open). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public EmbeddedConnectCluster cluster() {
+        return cluster;
+    }
+
+    public EmbeddedKafkaCluster kafka() {
+        return cluster.kafka();
+    }
+
+    public Path pluginPath() {
+        return pluginPath;
+    }
+
+    public String endpoint(String resource) {
+        return cluster.endpointForResource(resource);
+    }
+
+    /** GET on the worker's REST API, parsed as JSON; fails on a non-2xx status. */
+    public JsonNode getJson(String resource) {
+        Response response = cluster.requestGet(endpoint(resource));
+        Object entity = response.getEntity();
+        String body = entity == null ? "" : entity.toString();
+        if (response.getStatus() / 100 != 2) {
+            throw new AssertionError("GET " + resource + " -> " + response.getStatus() + ": " + body);
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** PUT /connector-plugins/{class}/config/validate through the REST API. */
+    public ConfigInfos validate(String connectorClass, Map<String, String> config) {
+        return cluster.validateConnectorConfig(connectorClass, config);
+    }
+
+    /** Creates or updates a connector and waits until it and {@code tasks} tasks run. */
+    public void startConnector(String name, Map<String, String> config, int tasks) {
+        cluster.configureConnector(name, config);
+        try {
+            cluster.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, tasks,
+                    "Connector " + name + " did not start with " + tasks + " task(s)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads records from the start of {@code topics} until {@code expected} arrived or the timeout passed. */
+    public List<ConsumerRecord<byte[], byte[]>> consume(int expected, Duration timeout, String... topics) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka().createConsumerAndSubscribeTo(props, topics)) {
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(250)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void close() {
+        cluster.stop();
+    }
+}
