@@ -130,7 +130,7 @@ class Hl7SourceConnectorConfigTest {
     static Map<String, String> shipped(String file) throws IOException {
         JsonNode config = new ObjectMapper().readTree(Path.of("..", "connector-configs", file).toFile()).get("config");
         Map<String, String> props = new HashMap<>();
-        config.fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+        config.properties().forEach(e -> props.put(e.getKey(), e.getValue().asText()));
         return props;
     }
 }
