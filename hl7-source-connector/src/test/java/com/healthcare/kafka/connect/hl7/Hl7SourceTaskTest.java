@@ -319,6 +319,34 @@ class Hl7SourceTaskTest {
     }
 
     @Test
+    void validationRejectsOrFlagsInvalidMessages() throws Exception {
+        String invalid = Messages.adtA01("INV1", "2.5").replace("19700101", "1970-01-01x");
+        Hl7SourceTask strict = start(Map.of(Hl7SourceConnectorConfig.VALIDATION_ENABLED, "true"));
+        MllpTestClient client = connect(strict);
+        client.send(invalid);
+        client.send(Messages.adtA01("VAL1", "2.5"));
+        List<SourceRecord> records = pollAtLeast(strict, 2);
+        assertThat(records.get(0).topic()).isEqualTo("hl7.errors");
+        assertThat(header(records.get(0), "hl7.error.class")).isEqualTo("invalid");
+        assertThat(records.get(1).topic()).isEqualTo("hl7.ADT");
+        records.forEach(r -> strict.commitRecord(r, STORED));
+        String rejected = client.read(5_000);
+        assertThat(msa(rejected)).startsWith("MSA|AE|INV1|Error processing message: The message failed HL7");
+        assertThat(rejected).contains("ERR|||102^Data type error^HL70357|E");
+        assertThat(msa(client.read(5_000))).isEqualTo("MSA|AA|VAL1");
+
+        Hl7SourceTask lenient = start(Map.of(Hl7SourceConnectorConfig.VALIDATION_ENABLED, "true",
+                Hl7SourceConnectorConfig.VALIDATION_FAIL_INVALID, "false"));
+        MllpTestClient second = connect(lenient);
+        second.send(invalid);
+        SourceRecord flagged = pollAtLeast(lenient, 1).get(0);
+        assertThat(flagged.topic()).isEqualTo("hl7.ADT");
+        assertThat(header(flagged, "hl7.validation.errors")).isNotBlank();
+        lenient.commitRecord(flagged, STORED);
+        assertThat(msa(second.read(5_000))).isEqualTo("MSA|AA|INV1");
+    }
+
+    @Test
     void batchGetsOneResponseAfterAllItsMessagesAreStored() throws Exception {
         Hl7SourceTask task = start(Map.of());
         MllpTestClient client = connect(task);
