@@ -40,7 +40,7 @@ import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
  * baseline, in the same JVM and run. Reports messages/s and ACK latency p50/p99, then the latency at half the
  * connector's maximum rate (open loop, latency from the scheduled send time, so queueing is not hidden).
  *
- * <p>Usage: {@code MllpLoadDriver [connections=1,8,32] [warmupSeconds=5] [seconds=15]}
+ * <p>Usage: {@code MllpLoadDriver [connections=1,8,32] [warmupSeconds=5] [seconds=15] [pacedRateOnly]}
  */
 public final class MllpLoadDriver {
 
@@ -63,6 +63,8 @@ public final class MllpLoadDriver {
                 .mapToInt(Integer::parseInt).toArray();
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        // Optional: only the paced run, at this rate (msgs/s), e.g. to study latency at a given load.
+        double pacedOnly = args.length > 3 ? Double.parseDouble(args[3]) : 0;
 
         int connectorPort = freePort();
         int baselinePort = freePort();
@@ -77,10 +79,10 @@ public final class MllpLoadDriver {
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), warmup, seconds);
             System.out.println("| connections | server | msgs/s | ACK p50 ms | ACK p99 ms | ratio |");
             System.out.println("|---|---|---|---|---|---|");
-            double maxConnector = 0;
+            double maxConnector = pacedOnly * 2;
             int largest = connections[connections.length - 1];
             long acked = 0;
-            for (int n : connections) {
+            for (int n : pacedOnly > 0 ? new int[0] : connections) {
                 Result base = closedLoop("baseline", baselinePort, n, warmup, seconds);
                 Result ours = closedLoop("connector", connectorPort, n, warmup, seconds);
                 acked += ours.warmupAcked + ours.count;
