@@ -84,12 +84,6 @@ public class Hl7SourceConnector extends SourceConnector {
     }
 
     @Override
-    public Config validate(Map<String, String> connectorConfigs) {
-        // Synonym keys are documented: validate them as their canonical keys.
-        return super.validate(Hl7SourceConnectorConfig.ALIASES.canonicalize(connectorConfigs));
-    }
-
-    @Override
     public ConfigDef config() {
         return Hl7SourceConnectorConfig.CONFIG_DEF;
     }
