@@ -62,6 +62,11 @@ public final class FrameContent {
             }
         }
         String decoded;
+        if (isAsciiCompatible(charset) && isAscii(payload, offset)) {
+            // Most HL7 is plain ASCII: one copy, no decoder (every ASCII-compatible charset maps these bytes alike).
+            return split(normalise(new String(payload, offset, payload.length - offset, StandardCharsets.ISO_8859_1)),
+                    charset);
+        }
         try {
             decoded = charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -73,6 +78,21 @@ public final class FrameContent {
                     + " (declare its character set in MSH-18 or set hl7.charset)");
         }
         return split(normalise(decoded), charset);
+    }
+
+    private static boolean isAsciiCompatible(Charset charset) {
+        String name = charset.name();
+        return name.equals("UTF-8") || name.equals("US-ASCII") || name.startsWith("ISO-8859-")
+                || name.startsWith("windows-125");
+    }
+
+    private static boolean isAscii(byte[] payload, int offset) {
+        for (int i = offset; i < payload.length; i++) {
+            if (payload[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the frame holds nothing but whitespace (a keep-alive some senders use). */
