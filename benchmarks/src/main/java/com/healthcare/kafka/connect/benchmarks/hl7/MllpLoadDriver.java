@@ -80,6 +80,7 @@ public final class MllpLoadDriver {
             System.out.println("| connections | server | msgs/s | ACK p50 ms | ACK p99 ms | ratio |");
             System.out.println("|---|---|---|---|---|---|");
             double maxConnector = pacedOnly * 2;
+            double maxBaseline = 0;
             int largest = connections[connections.length - 1];
             long acked = 0;
             for (int n : pacedOnly > 0 ? new int[0] : connections) {
@@ -92,7 +93,15 @@ public final class MllpLoadDriver {
                         + "| %.2fx |%n", n, ours.rate, ours.p50, ours.p99, ours.rate / base.rate);
                 if (n == largest) {
                     maxConnector = ours.rate;
+                    maxBaseline = base.rate;
                 }
+            }
+            if (maxBaseline > 0) {
+                // The same measurement on the baseline: how much of the tail is the machine (GC, other load).
+                Result basePaced = openLoop(baselinePort, largest, maxBaseline / 2, warmup, seconds);
+                System.out.printf(Locale.ROOT, "%nBaseline at half its maximum (%.0f msgs/s offered over %d "
+                        + "connections): %.0f msgs/s, ACK p50 %.2f ms, p99 %.2f ms, max %.2f ms", maxBaseline / 2,
+                        largest, basePaced.rate, basePaced.p50, basePaced.p99, basePaced.max);
             }
             double half = maxConnector / 2;
             Result paced = openLoop(connectorPort, largest, half, warmup, seconds);
@@ -116,7 +125,7 @@ public final class MllpLoadDriver {
     private static EmbeddedConnectCluster startConnector(int port) throws InterruptedException {
         Map<String, String> worker = new HashMap<>();
         worker.put("plugin.discovery", "service_load");
-        worker.put("offset.flush.interval.ms", "10000");
+        worker.put("offset.flush.interval.ms", System.getProperty("hl7.bench.offsetFlushMs", "10000"));
         worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         worker.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         worker.put("value.converter.schemas.enable", "false");
@@ -177,7 +186,13 @@ public final class MllpLoadDriver {
         return run(port, connections, warmup, seconds, rate);
     }
 
+    /** With -Dhl7.bench.timeline=true, the worst latency per 100 ms slot of a paced run (to see stalls). */
+    private static final boolean TIMELINE = Boolean.getBoolean("hl7.bench.timeline");
+
     private static Result run(int port, int connections, int warmup, int seconds, double rate) throws Exception {
+        java.util.concurrent.ConcurrentSkipListMap<Long, java.util.concurrent.atomic.LongAccumulator> timeline =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+        long origin = System.nanoTime();
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean stop = new AtomicBoolean(false);
         AtomicLong warmupAcked = new AtomicLong();
@@ -239,6 +254,11 @@ public final class MllpLoadDriver {
                             }
                             continue;
                         }
+                        if (TIMELINE && rate > 0) {
+                            timeline.computeIfAbsent((start - origin) / 100_000_000L,
+                                    k -> new java.util.concurrent.atomic.LongAccumulator(Math::max, 0))
+                                    .accumulate(latency);
+                        }
                         if (measuring.get()) {
                             if (count[0] < samples.length) {
                                 samples[count[0]] = latency;
@@ -279,6 +299,13 @@ public final class MllpLoadDriver {
             int n = Math.min(counts.get(i)[0], latencies.get(i).length);
             System.arraycopy(latencies.get(i), 0, all, at, n);
             at += n;
+        }
+        if (TIMELINE && rate > 0) {
+            timeline.forEach((slot, max) -> {
+                if (max.get() > 20_000_000L) {
+                    System.out.printf(Locale.ROOT, "  t=%.1fs worst %.1f ms%n", slot / 10.0, max.get() / 1e6);
+                }
+            });
         }
         long[] sorted = Arrays.copyOf(all, at);
         Arrays.sort(sorted);

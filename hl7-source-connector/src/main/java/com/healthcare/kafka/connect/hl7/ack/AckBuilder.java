@@ -24,6 +24,7 @@ public final class AckBuilder {
     private final String fallbackVersion;
     private final String idPrefix;
     private final AtomicLong counter = new AtomicLong();
+    private volatile CachedTime lastTime = new CachedTime(-1, "");
 
     /**
      * @param fallbackVersion version of an ACK answering a message whose version is unknown
@@ -59,7 +60,7 @@ public final class AckBuilder {
         } else {
             ack.append(f).append(f).append(f).append(f);
         }
-        ack.append(f).append(ZonedDateTime.now().format(TIMESTAMP)).append(f);
+        ack.append(f).append(now()).append(f);
         ack.append(f).append("ACK");
         String event = original == null ? null : original.triggerEvent();
         if (atLeast(version, 2, 3, 1)) {
@@ -135,7 +136,7 @@ public final class AckBuilder {
         out.append(id).append(f).append(sep.encodingCharacters());
         out.append(f).append(field(fields, 5)).append(f).append(field(fields, 6))
                 .append(f).append(field(fields, 3)).append(f).append(field(fields, 4));
-        out.append(f).append(ZonedDateTime.now().format(TIMESTAMP));
+        out.append(f).append(now());
         // Fields 8 to 10 empty; 11 our control id; 12 the reference to the answered file or batch.
         out.append(f).append(f).append(f);
         out.append(f).append(nextControlId());
@@ -158,6 +159,27 @@ public final class AckBuilder {
         return n < fields.length && fields[n] != null ? fields[n] : "";
     }
 
+    /** The current time in MSH-7 form, formatted once per millisecond (many ACKs share one). */
+    private String now() {
+        long millis = System.currentTimeMillis();
+        CachedTime cached = lastTime;
+        if (cached.millis != millis) {
+            cached = new CachedTime(millis, ZonedDateTime.now().format(TIMESTAMP));
+            lastTime = cached;
+        }
+        return cached.text;
+    }
+
+    private static final class CachedTime {
+        final long millis;
+        final String text;
+
+        CachedTime(long millis, String text) {
+            this.millis = millis;
+            this.text = text;
+        }
+    }
+
     private String nextControlId() {
         return idPrefix + Long.toString(counter.incrementAndGet(), 36);
     }
@@ -177,19 +199,28 @@ public final class AckBuilder {
         return v[2] >= patch;
     }
 
+    /** major, minor, patch of "2.5.1"; null when not a dotted number. Hand-parsed: this runs for every ACK. */
     private static int[] parseVersion(String version) {
         if (version == null) {
             return null;
         }
-        String[] parts = version.trim().split("\\.");
         int[] v = new int[3];
-        try {
-            for (int i = 0; i < Math.min(3, parts.length); i++) {
-                v[i] = Integer.parseInt(parts[i]);
+        int part = 0;
+        boolean digits = false;
+        for (int i = 0; i < version.length(); i++) {
+            char c = version.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (part < 3) {
+                    v[part] = v[part] * 10 + (c - '0');
+                }
+                digits = true;
+            } else if (c == '.' && digits) {
+                part++;
+                digits = false;
+            } else if (c != ' ') {
+                return null;
             }
-        } catch (NumberFormatException e) {
-            return null;
         }
-        return v;
+        return digits ? v : null;
     }
 }

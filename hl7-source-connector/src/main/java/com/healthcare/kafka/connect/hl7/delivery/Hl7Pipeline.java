@@ -337,20 +337,23 @@ public final class Hl7Pipeline implements MllpHandler {
             throw new Hl7InputException(ErrorClass.MISSING_FIELD, "MSH-10 (message control id) is empty", message);
         }
         String event = message.triggerEvent();
-        String shown = safe(type) + (event == null ? "" : "^" + safe(event));
         if (!settings.filter.accepts(type, event)) {
-            throw new Hl7InputException(ErrorClass.UNSUPPORTED_TYPE, "Message type " + shown
+            throw new Hl7InputException(ErrorClass.UNSUPPORTED_TYPE, "Message type " + shown(type, event)
                     + " is not accepted by this listener (hl7.message.types)", message);
         }
         String topic = settings.router.topicFor(type, event);
         if (topic == null) {
-            throw new Hl7InputException(ErrorClass.UNSUPPORTED_TYPE, "Message type " + shown
+            throw new Hl7InputException(ErrorClass.UNSUPPORTED_TYPE, "Message type " + shown(type, event)
                     + " cannot name a topic (expected letters and digits)", message);
         }
         return topic;
     }
 
-    /** A message type or event as it may appear in a reason: short, printable ASCII. */
+    private static String shown(String type, String event) {
+        return safe(type) + (event == null ? "" : "^" + safe(event));
+    }
+
+    /** A message type or event as it may appear in a reason or log: short, letters, digits and '_'. */
     private static String safe(String value) {
         String cut = value.length() > 10 ? value.substring(0, 10) : value;
         return cut.replaceAll("[^A-Za-z0-9_]", "?");
