@@ -84,8 +84,8 @@ public final class MllpLoadDriver {
             int largest = connections[connections.length - 1];
             long acked = 0;
             for (int n : pacedOnly > 0 ? new int[0] : connections) {
-                Result base = closedLoop("baseline", baselinePort, n, warmup, seconds);
-                Result ours = closedLoop("connector", connectorPort, n, warmup, seconds);
+                Result base = closedLoop(baselinePort, n, warmup, seconds);
+                Result ours = closedLoop(connectorPort, n, warmup, seconds);
                 acked += ours.warmupAcked + ours.count;
                 System.out.printf(Locale.ROOT, "| %d | HAPI SimpleServer (ACK on receipt, no Kafka) | %.0f | %.2f | %.2f | |%n",
                         n, base.rate, base.p50, base.p99);
@@ -176,7 +176,7 @@ public final class MllpLoadDriver {
     }
 
     /** N connections, each sending the next message as soon as the previous ACK arrives. */
-    private static Result closedLoop(String label, int port, int connections, int warmup, int seconds)
+    private static Result closedLoop(int port, int connections, int warmup, int seconds)
             throws Exception {
         return run(port, connections, warmup, seconds, 0);
     }

@@ -49,8 +49,4 @@ public final class InFlightLimiter {
     public synchronized int frames() {
         return frames;
     }
-
-    public synchronized long bytes() {
-        return bytes;
-    }
 }

@@ -59,10 +59,6 @@ final class MllpConnection implements FrameOwner {
         return remote;
     }
 
-    boolean hasOutbound() {
-        return !outbound.isEmpty();
-    }
-
     /** Whether the selector should read from this connection now. */
     boolean wantsRead() {
         return !closed && parked == null && !outboundBlocked && !readingStopped;
