@@ -114,7 +114,9 @@ public final class Hl7Pipeline implements MllpHandler {
     @Override
     public void expire(InboundFrame frame) {
         if (!frame.isCompleted()) {
-            metrics.ackTimeouts.increment();
+            if (frame.markTimedOut()) {
+                metrics.ackTimeouts.increment();
+            }
             Hl7Message header = frame.content() == null ? bestEffortHeader(frame.payload()) : null;
             frame.expire(timeoutOutcome, header);
         }

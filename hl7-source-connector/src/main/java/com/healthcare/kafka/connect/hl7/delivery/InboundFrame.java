@@ -36,6 +36,7 @@ public final class InboundFrame {
     private volatile FrameContent content;
     private volatile boolean completed;
     private volatile boolean closeConnectionAfterResponse;
+    private final java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param answerable  whether the sender can and should get a response (false for bytes outside a frame or a
@@ -130,6 +131,11 @@ public final class InboundFrame {
         for (Part part : snapshot) {
             part.complete(timeout);
         }
+    }
+
+    /** True the first time only: the ACK timeout is counted once per frame even if expiry is retried. */
+    public boolean markTimedOut() {
+        return timedOut.compareAndSet(false, true);
     }
 
     public boolean isCompleted() {
