@@ -115,6 +115,10 @@ public final class Hl7Rules {
         return !obx5ByValueType.isEmpty() || ageObservation != null;
     }
 
+    boolean isAgeObservation(FieldRules rules) {
+        return rules != null && rules == ageObservation;
+    }
+
     FieldRules obx5For(String valueType, String observationCode) {
         FieldRules byType = obx5ByValueType.get(valueType);
         if (byType != null) {

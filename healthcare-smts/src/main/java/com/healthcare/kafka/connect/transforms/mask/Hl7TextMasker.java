@@ -180,7 +180,9 @@ public final class Hl7TextMasker {
             FieldRules fr = fieldRules != null && fieldRules.length > 5 && fieldRules[5] != null ? fieldRules[5]
                     : rules.obx5For(fields.get(2).trim().toUpperCase(Locale.ROOT),
                             d.unescape(nth(fields.get(3), 0, fields.get(3).length(), d.component, 1)).trim());
-            if (fr != null) {
+            if (rules.isAgeObservation(fr)) {
+                changed |= maskAgeObservation(fields, d);
+            } else if (fr != null) {
                 String masked = maskField(fields.get(5), fr, d, patient);
                 if (!masked.equals(fields.get(5))) {
                     fields.set(5, masked);
@@ -198,6 +200,31 @@ public final class Hl7TextMasker {
             }
             out.append(fields.get(k));
         }
+    }
+
+    /**
+     * An age observation over 89 becomes 90 or more in a form its value type allows: SN {@code >=^90} (an NM
+     * value becomes SN, as NM cannot say "or more"), else the text {@code 90+}.
+     */
+    private static boolean maskAgeObservation(List<String> fields, Delimiters d) {
+        String type = fields.get(2).trim().toUpperCase(Locale.ROOT);
+        String value = fields.get(5);
+        String number = type.equals("SN") ? nth(value, 0, value.length(), d.component, 2) : value;
+        int digits = 0;
+        String trimmed = number.trim();
+        while (digits < trimmed.length() && Character.isDigit(trimmed.charAt(digits))) {
+            digits++;
+        }
+        if (digits == 0 || Integer.parseInt(trimmed.substring(0, Math.min(digits, 6))) <= 89) {
+            return false;
+        }
+        if (type.equals("NM") || type.equals("SN")) {
+            fields.set(2, "SN");
+            fields.set(5, ">=" + d.component + "90");
+        } else {
+            fields.set(5, "90+");
+        }
+        return true;
     }
 
     private static List<String> splitAll(String text, int start, int end, char sep) {
