@@ -428,6 +428,8 @@ public final class PhiElements {
         fields("redact", "redact", "Street address and places smaller than a state", "address", "address1",
                 "address2", "address_line", "address_line1", "address_line2", "street", "street_address", "line1",
                 "line2", "city", "county", "district", "birth_place");
+        fields("keep", "keep", "State and country (kept, also inside a removed address)", "state", "state_code",
+                "country", "country_code");
         fields("zip3", "zip3", "ZIP codes", "zip", "zip_code", "zipcode", "postal_code", "postcode");
         fields("redact", "redact", "Phones, fax, e-mail, URLs, IP addresses", "phone", "phone_number",
                 "home_phone", "work_phone", "mobile", "mobile_phone", "cell_phone", "telephone", "fax", "email",

@@ -131,14 +131,19 @@ public final class StructMasker {
         }
     }
 
-    private static final class MapPlan extends Action {
+    private final class MapPlan extends Action {
+        final Schema valueIn;
         final Action values;
         final Map<String, Action> byKey;
+        /** Actions for keys the field-name dictionary names, made on first sight of the key. */
+        final Map<String, Action> byName;
 
-        MapPlan(Schema out, Action values, Map<String, Action> byKey) {
+        MapPlan(Schema out, Schema valueIn, Action values, Map<String, Action> byKey) {
             super(out);
+            this.valueIn = valueIn;
             this.values = values;
             this.byKey = byKey;
+            this.byName = rules.hasDictionary() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
         }
 
         @Override
@@ -149,10 +154,29 @@ public final class StructMasker {
             Map<?, ?> map = (Map<?, ?>) value;
             Map<Object, Object> masked = new LinkedHashMap<>(map.size() * 2);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                Action action = byKey.getOrDefault(String.valueOf(e.getKey()), values);
+                String key = String.valueOf(e.getKey());
+                Action action = byKey.get(key);
+                if (action == null) {
+                    action = byName == null ? values : byName(key);
+                }
                 masked.put(e.getKey(), action.apply(e.getValue(), patient));
             }
             return masked;
+        }
+
+        private Action byName(String key) {
+            Action action = byName.get(key);
+            if (action == null) {
+                MaskRule rule = rules.byName(key);
+                action = rule == null ? values : compileValue(valueIn, isComposite(valueIn) ? SPREAD : null, rule);
+                if (action.out.type() != out.valueSchema().type()) {
+                    action = new Leaf(MaskRule.of(MaskMethod.REDACT), valueIn); // a type the map cannot hold
+                }
+                if (byName.size() < 1000) {
+                    byName.put(key, action);
+                }
+            }
+            return action;
         }
     }
 
@@ -222,8 +246,14 @@ public final class StructMasker {
         for (int i = 0; i < actions.length; i++) {
             Field f = fields.get(i);
             Node child = node == null ? null : node.child(f.name());
-            MaskRule rule = child != null && child.rule != null ? child.rule : rules.byName(f.name());
-            actions[i] = compileValue(f.schema(), child, rule != null ? rule : inherited);
+            MaskRule rule = child != null && child.rule != null ? child.rule : null;
+            MaskRule byName = rule == null ? rules.byName(f.name()) : null;
+            if (byName != null && isComposite(f.schema())) {
+                // a field name says what the whole holds: its parts keep their own names' rules (state, zip)
+                actions[i] = compileValue(f.schema(), SPREAD, byName);
+            } else {
+                actions[i] = compileValue(f.schema(), child, rule != null ? rule : byName != null ? byName : inherited);
+            }
             changed |= !(actions[i] instanceof Copy) || actions[i].out != f.schema();
         }
         if (!changed && !top) {
@@ -262,8 +292,17 @@ public final class StructMasker {
         return new StructPlan(schema, out, actions);
     }
 
+    /** Marks "apply the rule to each part" (a node with no children of its own, but not a leaf rule). */
+    private static final Node SPREAD = new Node();
+
+    private static boolean isComposite(Schema schema) {
+        Schema.Type type = schema.type();
+        return type == Schema.Type.STRUCT || type == Schema.Type.MAP
+                || (type == Schema.Type.ARRAY && isComposite(schema.valueSchema()));
+    }
+
     private Action compileValue(Schema schema, Node node, MaskRule rule) {
-        boolean deeper = node != null && !node.children.isEmpty();
+        boolean deeper = node != null && (!node.children.isEmpty() || node == SPREAD);
         if (rule != null && rule.method() == MaskMethod.KEEP && !deeper) {
             return new Copy(schema);
         }
@@ -303,32 +342,30 @@ public final class StructMasker {
         Action values = compileValue(schema.valueSchema(), null, rule);
         Map<String, Action> byKey = new HashMap<>();
         Schema valueOut = values.out;
+        // All values of a map share one schema: when some keys may be masked to null it becomes optional, and a
+        // key whose masked type differs is removed rather than left in the clear.
+        boolean optional = valueOut.isOptional() || rules.hasDictionary();
         if (node != null) {
             for (Map.Entry<String, Node> e : node.children.entrySet()) {
                 Node child = e.getValue();
                 MaskRule keyRule = child.rule != null ? child.rule : rule;
                 Action action = compileValue(schema.valueSchema(), child.children.isEmpty() ? null : child, keyRule);
                 byKey.put(e.getKey(), action);
-            }
-            // All values of a map share one schema: differing results are made optional, and a key whose
-            // masked type differs is removed rather than left in the clear.
-            boolean optional = valueOut.isOptional();
-            for (Action a : byKey.values()) {
-                optional |= a.out.isOptional();
-            }
-            if (optional) {
-                valueOut = TypedValues.optional(valueOut);
-            }
-            for (Map.Entry<String, Action> e : byKey.entrySet()) {
-                if (e.getValue().out.type() != valueOut.type()) {
-                    e.setValue(new Leaf(MaskRule.of(MaskMethod.REDACT), schema.valueSchema()));
-                }
+                optional |= action.out.isOptional();
             }
         }
-        if (byKey.isEmpty() && values instanceof Copy && valueOut == schema.valueSchema()) {
+        if (optional) {
+            valueOut = TypedValues.optional(valueOut);
+        }
+        for (Map.Entry<String, Action> e : byKey.entrySet()) {
+            if (e.getValue().out.type() != valueOut.type()) {
+                e.setValue(new Leaf(MaskRule.of(MaskMethod.REDACT), schema.valueSchema()));
+            }
+        }
+        if (byKey.isEmpty() && !rules.hasDictionary() && values instanceof Copy && valueOut == schema.valueSchema()) {
             return new Copy(schema);
         }
-        return new MapPlan(rebuild(schema, schema.keySchema(), valueOut), values, byKey);
+        return new MapPlan(rebuild(schema, schema.keySchema(), valueOut), schema.valueSchema(), values, byKey);
     }
 
     private static Schema rebuild(Schema schema, Schema keyOut, Schema valueOut) {
@@ -365,7 +402,7 @@ public final class StructMasker {
         if (value == null) {
             return null;
         }
-        boolean deeper = node != null && !node.children.isEmpty();
+        boolean deeper = node != null && (!node.children.isEmpty() || node == SPREAD);
         if (rule != null && rule.method() == MaskMethod.KEEP && !deeper) {
             return value;
         }
@@ -377,9 +414,15 @@ public final class StructMasker {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String name = String.valueOf(e.getKey());
                 Node child = deeper ? node.child(name) : null;
-                MaskRule childRule = child != null && child.rule != null ? child.rule : rules.byName(name);
-                masked.put(e.getKey(), schemaless(e.getValue(), child, childRule != null ? childRule : rule,
-                        patient));
+                MaskRule own = child != null && child.rule != null ? child.rule : null;
+                MaskRule byName = own == null ? rules.byName(name) : null;
+                Object member = e.getValue();
+                if (byName != null && (member instanceof Map || member instanceof List || member instanceof Struct)) {
+                    masked.put(e.getKey(), schemaless(member, SPREAD, byName, patient));
+                } else {
+                    masked.put(e.getKey(), schemaless(member, child, own != null ? own : byName != null ? byName
+                            : rule, patient));
+                }
             }
             return masked;
         }

@@ -130,7 +130,12 @@ final class TypedValues {
         switch (kind) {
             case DATE, TIMESTAMP, EPOCH_DAY_INT, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS:
                 return m.isDateMethod() ? maskDate(m, kind, value, fn, patient) : null;
-            case INTEGER, DECIMAL, FLOAT:
+            case INTEGER:
+                if (m.isDateMethod() && isEpochMillis((Number) value)) {
+                    return maskDate(m, Kind.EPOCH_MILLIS, value, fn, patient);
+                }
+                return maskNumber(m, kind, value, fn);
+            case DECIMAL, FLOAT:
                 return maskNumber(m, kind, value, fn);
             case BOOLEAN:
                 return m.isDateMethod() ? value : null;
@@ -155,6 +160,15 @@ final class TypedValues {
         byte[] out = new byte[copy.remaining()];
         copy.get(out);
         return out;
+    }
+
+    /**
+     * A plain integer column read as a time: milliseconds since the epoch (1973 to 5138), the usual Kafka form. A
+     * year (1000-9999) and an age (under 1000) are read as such; anything else cannot be told apart and is removed.
+     */
+    private static boolean isEpochMillis(Number value) {
+        long v = value.longValue();
+        return v >= 100_000_000_000L && v < 100_000_000_000_000L;
     }
 
     private static Object maskNumber(MaskMethod m, Kind kind, Object value, MaskFunctions fn) {
