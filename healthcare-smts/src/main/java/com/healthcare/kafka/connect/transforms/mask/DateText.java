@@ -93,6 +93,11 @@ final class DateText {
         }
     }
 
+    /** Whether the text is ISO 8601 (dashes), a form plain identifiers do not take. */
+    boolean isIso() {
+        return form == Form.ISO;
+    }
+
     int year() {
         return year;
     }

@@ -449,6 +449,9 @@ public final class PhiElements {
         fields("redact", "redact", "Photos and biometrics", "photo", "picture", "image", "fingerprint",
                 "biometric");
 
+        sweep(Format.FIELD, "(any date column)", "Every Date/Timestamp (Connect or Debezium types) and ISO date"
+                + " text no rule names", "year (a date column keeps its type: 1 January)", "dateshift");
+
         // ---------------- keys ----------------
         sweep(Format.KEY, "(record key)", "MaskPhi$Key", "the whole key null", "primitive: hash; Struct/Map:"
                 + " the rules and field names above, every other leaf hashed");

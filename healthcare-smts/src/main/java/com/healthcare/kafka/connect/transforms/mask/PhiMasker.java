@@ -60,10 +60,12 @@ public final class PhiMasker {
         this.hl7 = new Hl7TextMasker(rules.hl7, fn);
         this.fhir = new FhirJsonMasker(rules.fhir, rules.sweeps, fn);
         boolean documents = settings.format() == Format.AUTO && (!rules.hl7.isEmpty() || !fhir.isEmpty());
-        this.structs = new StructMasker(rules.fields, fn, null, documents ? this::maskEmbedded : null, 64);
-        this.hl7Messages = new StructMasker(rules.hl7MessageFields, fn, null, null, 16);
+        MaskMethod dateSweep = rules.sweeps.dates();
+        this.structs = new StructMasker(rules.fields, fn, null, documents ? this::maskEmbedded : null, dateSweep,
+                64);
+        this.hl7Messages = new StructMasker(rules.hl7MessageFields, fn, null, null, dateSweep, 16);
         this.keys = new StructMasker(rules.keyFields, fn,
-                settings.profile() == Profile.PSEUDONYMIZE ? MaskRule.of(MaskMethod.HASH) : null, null, 16);
+                settings.profile() == Profile.PSEUDONYMIZE ? MaskRule.of(MaskMethod.HASH) : null, null, null, 16);
         this.exactJson = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
         this.plainJson = new ObjectMapper();

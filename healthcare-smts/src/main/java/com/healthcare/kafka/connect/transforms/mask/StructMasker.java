@@ -69,15 +69,35 @@ public final class StructMasker {
         }
     }
 
-    private final class Embedded extends Action {
-        Embedded(Schema schema) {
+    /** A string no rule names: an embedded HL7/FHIR document is masked, an ISO date swept by the profile. */
+    private final class Text extends Action {
+        Text(Schema schema) {
             super(schema);
         }
 
         @Override
         Object apply(Object value, Supplier<String> patient) {
-            return value == null ? null : embedded.apply((String) value);
+            return value == null ? null : text((String) value, patient);
         }
+    }
+
+    private String text(String value, Supplier<String> patient) {
+        if (dateSweep != null && value.length() >= 7 && value.length() <= 40 && value.charAt(4) == '-'
+                && Character.isDigit(value.charAt(0))) {
+            DateText date = DateText.parse(value);
+            if (date != null && date.isIso() && date.finerThanYear()) {
+                return dateSweep.method() == MaskMethod.YEAR ? date.yearText()
+                        : date.shift(fn.shiftDays(patient.get()));
+            }
+        }
+        return embedded == null ? value : embedded.apply(value);
+    }
+
+    private static boolean isDateKind(Kind kind) {
+        return switch (kind) {
+            case DATE, TIMESTAMP, EPOCH_DAY_INT, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS, ZONED_TEXT -> true;
+            default -> false;
+        };
     }
 
     private final class StructPlan extends Action {
@@ -184,6 +204,8 @@ public final class StructMasker {
     private final MaskFunctions fn;
     private final MaskRule rootRule;
     private final UnaryOperator<String> embedded;
+    /** The profile's rule for every date no other rule names (year or dateshift), or null. */
+    private final MaskRule dateSweep;
     private final Cache<Schema, StructPlan> plans;
     private volatile StructPlan lastPlan;
 
@@ -192,8 +214,9 @@ public final class StructMasker {
      * @param embedded masks an HL7 or FHIR document found in a string leaf, or null
      */
     public StructMasker(FieldRuleTree rules, MaskFunctions fn, MaskRule rootRule, UnaryOperator<String> embedded,
-                        int cacheSize) {
+                        MaskMethod dateSweep, int cacheSize) {
         this.rules = rules;
+        this.dateSweep = dateSweep == null ? null : MaskRule.of(dateSweep);
         this.fn = fn;
         this.rootRule = rootRule;
         this.embedded = embedded;
@@ -201,12 +224,13 @@ public final class StructMasker {
     }
 
     public boolean isEmpty() {
-        return rules.isEmpty() && rootRule == null && embedded == null;
+        return rules.isEmpty() && rootRule == null && embedded == null && dateSweep == null;
     }
 
     /** Whether some rule shifts dates (so the patient id must be found). */
     public boolean usesDateshift() {
-        return rules.usesDateshift() || (rootRule != null && rootRule.method() == MaskMethod.DATESHIFT);
+        return rules.usesDateshift() || (rootRule != null && rootRule.method() == MaskMethod.DATESHIFT)
+                || (dateSweep != null && dateSweep.method() == MaskMethod.DATESHIFT);
     }
 
     // ---- with a schema ----
@@ -328,8 +352,12 @@ public final class StructMasker {
                 if (rule != null) {
                     return new Leaf(rule, schema);
                 }
-                if (embedded != null && schema.type() == Schema.Type.STRING) {
-                    return new Embedded(schema);
+                Kind kind = TypedValues.kindOf(schema);
+                if (dateSweep != null && isDateKind(kind)) {
+                    return new Leaf(dateSweep, schema);
+                }
+                if ((embedded != null || dateSweep != null) && kind == Kind.STRING) {
+                    return new Text(schema);
                 }
                 return new Copy(schema);
         }
@@ -440,7 +468,14 @@ public final class StructMasker {
             return rule != null && rule.method() == MaskMethod.REDACT ? null : mask(struct, patient);
         }
         if (rule == null) {
-            return embedded != null && value instanceof String s ? embedded.apply(s) : value;
+            if (value instanceof String s) {
+                return text(s, patient);
+            }
+            if (dateSweep != null && value instanceof java.util.Date) {
+                return TypedValues.mask(dateSweep, Kind.TIMESTAMP, value, fn,
+                        dateSweep.method() == MaskMethod.DATESHIFT ? patient.get() : null);
+            }
+            return value;
         }
         Kind kind = TypedValues.kindOf(value);
         if (kind == Kind.OTHER) {

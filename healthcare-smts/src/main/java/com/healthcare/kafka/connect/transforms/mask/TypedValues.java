@@ -24,7 +24,7 @@ import org.apache.kafka.connect.data.Timestamp;
  */
 final class TypedValues {
 
-    enum Kind { STRING, EPOCH_DAY_INT, DATE, TIMESTAMP, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS, TIME, INTEGER,
+    enum Kind { STRING, ZONED_TEXT, EPOCH_DAY_INT, DATE, TIMESTAMP, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS, TIME, INTEGER,
         DECIMAL, FLOAT, BOOLEAN, BYTES, OTHER }
 
     private TypedValues() {
@@ -42,6 +42,7 @@ final class TypedValues {
                 case "io.debezium.time.Timestamp": return Kind.EPOCH_MILLIS;
                 case "io.debezium.time.MicroTimestamp": return Kind.EPOCH_MICROS;
                 case "io.debezium.time.NanoTimestamp": return Kind.EPOCH_NANOS;
+                case "io.debezium.time.ZonedTimestamp": return Kind.ZONED_TEXT;
                 case "io.debezium.time.Time", "io.debezium.time.MicroTime", "io.debezium.time.NanoTime",
                         "io.debezium.time.ZonedTime": return Kind.TIME;
                 default: break;
@@ -128,6 +129,20 @@ final class TypedValues {
             return fn.apply(rule, text(kind, value), patient);
         }
         switch (kind) {
+            case ZONED_TEXT: {
+                // keeps the ISO form a consumer of Debezium's ZonedTimestamp parses: a year is its 1 January
+                DateText date = DateText.parse((String) value);
+                if (date == null || !m.isDateMethod()) {
+                    return null;
+                }
+                if (m == MaskMethod.DATESHIFT) {
+                    return date.shift(fn.shiftDays(patient));
+                }
+                if (m == MaskMethod.AGE90 && fn.impliesAgeOver89(date.year())) {
+                    return null;
+                }
+                return date.yearText() + "-01-01T00:00:00Z";
+            }
             case DATE, TIMESTAMP, EPOCH_DAY_INT, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS:
                 return m.isDateMethod() ? maskDate(m, kind, value, fn, patient) : null;
             case INTEGER:
