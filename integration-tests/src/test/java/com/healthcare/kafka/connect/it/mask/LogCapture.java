@@ -25,7 +25,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         super("phi-capture", null, null, true, Property.EMPTY_ARRAY);
     }
 
-    static LogCapture start() {
+    static LogCapture begin() {
         LogCapture capture = new LogCapture();
         capture.start0();
         return capture;
