@@ -15,10 +15,8 @@ final class DateText {
 
     private enum Form { HL7, ISO, US }
 
-    private static final Pattern HL7 = Pattern.compile(
-            "(\\d{4})(?:(\\d{2})(?:(\\d{2})((?:\\d{2}(?:\\d{2}(?:\\d{2}(?:\\.\\d{1,4})?)?)?)?(?:[+-]\\d{4})?))?)?");
-    private static final Pattern ISO = Pattern.compile(
-            "(\\d{4})(?:-(\\d{2})(?:-(\\d{2})([T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?)?)?");
+    private static final Pattern ISO_TIME = Pattern.compile(
+            "[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?");
     private static final Pattern US = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{4})");
 
     private final Form form;
@@ -42,37 +40,98 @@ final class DateText {
             return null;
         }
         String s = text.trim();
-        if (s.length() < 4 || s.length() > 40) {
-            return null;
+        int n = s.length();
+        if (n < 4 || n > 40 || !digits(s, 0, 4)) {
+            return s.indexOf('/') > 0 ? us(s) : null;
         }
-        Matcher m;
-        DateText result = null;
-        if (s.indexOf('-', 1) == 4 || (s.length() == 4 && s.indexOf('/') < 0)) {
-            m = ISO.matcher(s);
-            if (m.matches()) {
-                result = new DateText(Form.ISO, Integer.parseInt(m.group(1)), num(m.group(2)), num(m.group(3)),
-                        m.group(4));
-            }
-        }
-        if (result == null && s.indexOf('/') > 0) {
-            m = US.matcher(s);
-            if (m.matches()) {
-                result = new DateText(Form.US, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)),
-                        Integer.parseInt(m.group(2)), null);
-            }
-        }
-        if (result == null) {
-            m = HL7.matcher(s);
-            if (m.matches()) {
-                result = new DateText(Form.HL7, Integer.parseInt(m.group(1)), num(m.group(2)), num(m.group(3)),
-                        m.group(4));
-            }
+        int year = Integer.parseInt(s, 0, 4, 10);
+        DateText result;
+        if (n == 4) {
+            result = new DateText(Form.ISO, year, 0, 0, null);
+        } else if (s.charAt(4) == '-') {
+            result = iso(s, year);
+        } else {
+            result = hl7(s, year);
         }
         return result != null && result.valid() ? result : null;
     }
 
-    private static int num(String group) {
-        return group == null ? 0 : Integer.parseInt(group);
+    /** Parsed by hand: dates are read for every masked leaf, and a regex per value costs more than the rest. */
+    private static DateText iso(String s, int year) {
+        int n = s.length();
+        if (n < 7 || !digits(s, 5, 7)) {
+            return null;
+        }
+        int month = Integer.parseInt(s, 5, 7, 10);
+        if (n == 7) {
+            return new DateText(Form.ISO, year, month, 0, null);
+        }
+        if (n < 10 || s.charAt(7) != '-' || !digits(s, 8, 10)) {
+            return null;
+        }
+        int day = Integer.parseInt(s, 8, 10, 10);
+        if (n == 10) {
+            return new DateText(Form.ISO, year, month, day, null);
+        }
+        String rest = s.substring(10);
+        return ISO_TIME.matcher(rest).matches() ? new DateText(Form.ISO, year, month, day, rest) : null;
+    }
+
+    private static DateText hl7(String s, int year) {
+        int n = s.length();
+        int digitsEnd = 4;
+        while (digitsEnd < n && Character.isDigit(s.charAt(digitsEnd))) {
+            digitsEnd++;
+        }
+        int count = digitsEnd;
+        if (count != 6 && count != 8 && count != 10 && count != 12 && count != 14) {
+            return null;
+        }
+        int month = Integer.parseInt(s, 4, 6, 10);
+        if (count == 6) {
+            return digitsEnd == n ? new DateText(Form.HL7, year, month, 0, null) : null;
+        }
+        int day = Integer.parseInt(s, 6, 8, 10);
+        int i = digitsEnd;
+        if (i < n && s.charAt(i) == '.') {
+            if (count != 14) {
+                return null;
+            }
+            int fraction = i + 1;
+            while (i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
+                i++;
+            }
+            i++;
+            if (i - fraction < 1 || i - fraction > 4) {
+                return null;
+            }
+        }
+        if (i < n) {
+            char sign = s.charAt(i);
+            if ((sign != '+' && sign != '-') || n - i != 5 || !digits(s, i + 1, n)) {
+                return null;
+            }
+        }
+        return new DateText(Form.HL7, year, month, day, s.substring(8));
+    }
+
+    private static DateText us(String s) {
+        Matcher m = US.matcher(s);
+        return m.matches() ? new DateText(Form.US, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)), null) : null;
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (to > s.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean valid() {
