@@ -304,7 +304,7 @@ public final class FhirJsonMasker {
         }
         if (value instanceof ObjectNode object) {
             ObjectNode out = object.objectNode();
-            object.fields().forEachRemaining(e -> {
+            object.properties().forEach(e -> {
                 String key = e.getKey();
                 if (STRUCTURAL.contains(key)) {
                     out.set(key, e.getValue());

@@ -316,8 +316,10 @@ public final class Hl7TextMasker {
                 return fn.hash(value);
             }
             case KEEP_LAST: {
-                String value = d.unescape(stripDelimiters(text, d));
-                return d.escape(MaskFunctions.keepLast(value, rule.count()));
+                // of a composite, the first component (the number of an XTN, the ID of a CX); the rest goes
+                String first = nth(text, 0, text.length(), d.component, 1);
+                String value = d.unescape(nth(first, 0, first.length(), d.subcomponent, 1));
+                return value.isEmpty() ? "" : d.escape(MaskFunctions.keepLast(value, rule.count()));
             }
             default:
                 return applyToLeaves(rule, text, d, patient);
@@ -343,17 +345,6 @@ public final class Hl7TextMasker {
             comps.set(c, trimTrailing(String.join(String.valueOf(d.subcomponent), subs), d.subcomponent));
         }
         return trimTrailing(String.join(String.valueOf(d.component), comps), d.component);
-    }
-
-    private static String stripDelimiters(String text, Delimiters d) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c != d.component && c != d.subcomponent) {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     /** The delimiters a message declares in MSH-1 and MSH-2 (defaults {@code |^~\&}). */

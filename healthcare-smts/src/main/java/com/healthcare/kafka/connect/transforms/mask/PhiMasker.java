@@ -24,8 +24,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.healthcare.kafka.connect.transforms.mask.MaskPhiConfig.Format;
 
@@ -66,7 +66,8 @@ public final class PhiMasker {
         this.hl7Messages = new StructMasker(rules.hl7MessageFields, fn, null, null, dateSweep, 16);
         this.keys = new StructMasker(rules.keyFields, fn,
                 settings.profile() == Profile.PSEUDONYMIZE ? MaskRule.of(MaskMethod.HASH) : null, null, null, 16);
-        this.exactJson = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+        // FHIR decimals are exact: 72.50 must stay 72.50
+        this.exactJson = JsonMapper.builder().disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
         this.plainJson = new ObjectMapper();
     }

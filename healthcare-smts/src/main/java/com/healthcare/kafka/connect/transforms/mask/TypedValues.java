@@ -259,10 +259,8 @@ final class TypedValues {
                 shiftDays = fn.shiftDays(patient);
                 break;
             case AGE90:
-                if (fn.impliesAgeOver89(date.getYear())) {
-                    return null;
-                }
-                // fall through: the year, as 1 January
+                return fn.impliesAgeOver89(date.getYear()) ? null
+                        : ofDate(kind, LocalDate.of(date.getYear(), 1, 1), value);
             case YEAR:
                 return ofDate(kind, LocalDate.of(date.getYear(), 1, 1), value);
             default:

@@ -169,4 +169,21 @@ class FhirJsonMaskerTest {
         assertThat(age.path("value").asInt()).isEqualTo(90);
         assertThat(age.path("comparator").asText()).isEqualTo(">=");
     }
+
+    @Test
+    void typeRulesWinOverEveryTypeRulesAndContainedResourcesAreMasked() throws Exception {
+        String json = """
+                {"resourceType":"Observation","id":"o","status":"final","code":{"text":"x"},
+                 "identifier":[{"value":"ACC-1"}],
+                 "contained":[{"resourceType":"Patient","id":"c1","name":[{"family":"Doe"}],"birthDate":"1980-05-17"}],
+                 "subject":{"reference":"#c1"},
+                 "note":[{"text":"Jane said hi"}]}""";
+        JsonNode tree = JSON.readTree(mask(masker("safe-harbor", "Observation.identifier:keep",
+                "Observation.note.text:keep"), json));
+        assertThat(tree.path("identifier").get(0).path("value").asText()).isEqualTo("ACC-1");
+        assertThat(tree.path("note").get(0).path("text").asText()).isEqualTo("Jane said hi");
+        JsonNode contained = tree.path("contained").get(0);
+        assertThat(contained.has("name")).isFalse();
+        assertThat(contained.path("birthDate").asText()).isEqualTo("1980");
+    }
 }

@@ -190,4 +190,27 @@ class Hl7TextMaskerTest {
                 adtA01("2.5"));
         assertThat(masked).contains("|19800517|||").contains("|***6789|");
     }
+
+    @Test
+    void eachMessageOfABatchShiftsByItsOwnPatient() {
+        PhiMasker m = masker("none", "PID-7:dateshift");
+        String batch = "BHS|^~\\&|APP\r" + seg("MSH", Map.of(9, "ADT^A01", 10, "1", 12, "2.5")) + "\r"
+                + seg("PID", Map.of(3, "P1", 7, "19800517")) + "\r" + seg("MSH", Map.of(9, "ADT^A01", 10, "2",
+                12, "2.5")) + "\r" + seg("PID", Map.of(3, "P2", 7, "19800517")) + "\rBTS|2\r";
+        String masked = mask(m, batch);
+        for (String patient : List.of("P1", "P2")) {
+            java.time.LocalDate d = java.time.LocalDate.of(1980, 5, 17).plusDays(m.functions().shiftDays(patient));
+            assertThat(masked).contains("PID|||" + patient + "||||" + d.toString().replace("-", ""));
+        }
+    }
+
+    @Test
+    void wholeFieldMethodsActOnEachRepetition() {
+        String text = String.join("\r", seg("MSH", Map.of(9, "ADT^A01", 10, "1", 12, "2.5")),
+                seg("PID", Map.of(5, "DOE^JANE~ROE^J", 13, "(217)555-0123^PRN^PH~^NET^Internet^a@b.org")));
+        PhiMasker m = masker("none", "PID-5:hash", "PID-13:keep-last:4");
+        String masked = mask(m, text);
+        assertThat(masked).endsWith("|" + m.functions().hash("DOE^JANE") + "~" + m.functions().hash("ROE^J")
+                + "|||||||***0123~***.org");
+    }
 }
