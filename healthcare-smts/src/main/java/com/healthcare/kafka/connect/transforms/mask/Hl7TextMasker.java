@@ -155,60 +155,92 @@ public final class Hl7TextMasker {
             out.append(text, start, end);
             return;
         }
-        // fields[k] is SEG-k for ordinary segments; MSH-1 is the separator itself, so MSH-k is fields[k-1].
-        List<String> fields = splitAll(text, start, end, d.field);
+        // field k spans [starts[k], starts[k + 1] - 1); only the fields that have rules are copied out.
+        int[] starts = fieldStarts(text, start, end, d.field);
+        int count = starts.length - 1;
+        // SEG-k is field k for ordinary segments; MSH-1 is the separator itself, so MSH-k is field k-1.
         int offset = RulePath.isHeader(name) ? 1 : 0;
-        boolean changed = false;
+        String[] masked = null;
         if (fieldRules != null) {
             for (int f = 1; f < fieldRules.length; f++) {
                 FieldRules fr = fieldRules[f];
                 int index = f - offset;
-                if (fr == null || index < 1 || index >= fields.size()) {
-                    continue;
+                if (fr == null || index < 1 || index >= count || (obx && f == 5)) {
+                    continue; // OBX-5 is decided below, with the value type
                 }
-                if (obx && f == 5) {
-                    continue; // decided below, with the value type
-                }
-                String masked = maskField(fields.get(index), fr, d, patient);
-                if (!masked.equals(fields.get(index))) {
-                    fields.set(index, masked);
-                    changed = true;
+                String field = field(text, starts, index);
+                String result = maskField(field, fr, d, patient);
+                if (!result.equals(field)) {
+                    masked = masked == null ? new String[count] : masked;
+                    masked[index] = result;
                 }
             }
         }
-        if (obx && fields.size() > 5) {
+        if (obx && count > 5) {
+            String type = field(text, starts, 2).trim().toUpperCase(Locale.ROOT);
+            String value = field(text, starts, 5);
             FieldRules fr = fieldRules != null && fieldRules.length > 5 && fieldRules[5] != null ? fieldRules[5]
-                    : rules.obx5For(fields.get(2).trim().toUpperCase(Locale.ROOT),
-                            d.unescape(nth(fields.get(3), 0, fields.get(3).length(), d.component, 1)).trim());
+                    : rules.obx5For(type, d.unescape(nth(text, starts[3], starts[4] - 1, d.component, 1)).trim());
             if (rules.isAgeObservation(fr)) {
-                changed |= maskAgeObservation(fields, d);
+                String[] age = maskAgeObservation(type, value, d);
+                if (age != null) {
+                    masked = masked == null ? new String[count] : masked;
+                    masked[2] = age[0];
+                    masked[5] = age[1];
+                }
             } else if (fr != null) {
-                String masked = maskField(fields.get(5), fr, d, patient);
-                if (!masked.equals(fields.get(5))) {
-                    fields.set(5, masked);
-                    changed = true;
+                String result = maskField(value, fr, d, patient);
+                if (!result.equals(value)) {
+                    masked = masked == null ? new String[count] : masked;
+                    masked[5] = result;
                 }
             }
         }
-        if (!changed) {
+        if (masked == null) {
             out.append(text, start, end);
             return;
         }
-        for (int k = 0; k < fields.size(); k++) {
+        for (int k = 0; k < count; k++) {
             if (k > 0) {
                 out.append(d.field);
             }
-            out.append(fields.get(k));
+            if (masked[k] != null) {
+                out.append(masked[k]);
+            } else {
+                out.append(text, starts[k], starts[k + 1] - 1);
+            }
         }
+    }
+
+    /** Start offsets of the fields of text[start, end), plus end + 1 as the last entry. */
+    private static int[] fieldStarts(String text, int start, int end, char sep) {
+        int[] starts = new int[32];
+        int n = 0;
+        starts[n++] = start;
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) == sep) {
+                if (n == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, n * 2);
+                }
+                starts[n++] = i + 1;
+            }
+        }
+        if (n == starts.length) {
+            starts = java.util.Arrays.copyOf(starts, n + 1);
+        }
+        starts[n++] = end + 1;
+        return java.util.Arrays.copyOf(starts, n);
+    }
+
+    private static String field(String text, int[] starts, int k) {
+        return text.substring(starts[k], starts[k + 1] - 1);
     }
 
     /**
      * An age observation over 89 becomes 90 or more in a form its value type allows: SN {@code >=^90} (an NM
      * value becomes SN, as NM cannot say "or more"), else the text {@code 90+}.
      */
-    private static boolean maskAgeObservation(List<String> fields, Delimiters d) {
-        String type = fields.get(2).trim().toUpperCase(Locale.ROOT);
-        String value = fields.get(5);
+    private static String[] maskAgeObservation(String type, String value, Delimiters d) {
         String number = type.equals("SN") ? nth(value, 0, value.length(), d.component, 2) : value;
         int digits = 0;
         String trimmed = number.trim();
@@ -216,15 +248,12 @@ public final class Hl7TextMasker {
             digits++;
         }
         if (digits == 0 || Integer.parseInt(trimmed.substring(0, Math.min(digits, 6))) <= 89) {
-            return false;
+            return null;
         }
         if (type.equals("NM") || type.equals("SN")) {
-            fields.set(2, "SN");
-            fields.set(5, ">=" + d.component + "90");
-        } else {
-            fields.set(5, "90+");
+            return new String[] {"SN", ">=" + d.component + "90"};
         }
-        return true;
+        return new String[] {type, "90+"};
     }
 
     private static List<String> splitAll(String text, int start, int end, char sep) {
