@@ -363,6 +363,8 @@ public final class PhiMasker {
         Struct masked = hl7Messages.mask(struct, () -> patient);
         if (result != null) {
             masked.put(RAW, result.text());
+        } else if (raw instanceof byte[] bytes && !rules.userRawRule) {
+            masked.put(RAW, maskBytes(bytes, null, Format.HL7)); // the text as bytes: masked all the same
         }
         return new SchemaAndValue(masked.schema(), masked);
     }
