@@ -17,7 +17,7 @@
 # given, default /opt/facility/connectors), SECRET_VARS (default "DB_PASS KAFKA_PASS"), APPLY_WAIT_SECONDS (how long
 # to wait for the worker's REST API, default 300).
 # Exit codes: 0 applied (or nothing to do), 2 configuration error, 3 worker unreachable, 4 worker rejected a config.
-# Needs bash, curl, awk and sort only (no jq).
+# Needs bash, curl, awk, sed and coreutils (sort, join, paste, mktemp ...) only: no jq.
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 export LC_ALL=C
