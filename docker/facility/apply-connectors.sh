@@ -26,6 +26,8 @@ CONNECT_URL="${CONNECT_URL:-http://localhost:8083}"
 CONNECT_URL="${CONNECT_URL%/}"
 SECRET_VARS="${SECRET_VARS:-DB_PASS KAFKA_PASS}"
 APPLY_WAIT_SECONDS="${APPLY_WAIT_SECONDS:-300}"
+# A full awk (gawk or mawk) where there is one: busybox awk's byte handling is not relied upon.
+AWK="${AWK:-$(command -v gawk || command -v mawk || command -v awk)}"
 
 log() { printf '%s\n' "$*"; }
 fail() { local code=$1; shift; printf 'apply-connectors: error: %s\n' "$*" >&2; exit "$code"; }
@@ -34,7 +36,7 @@ fail() { local code=$1; shift; printf 'apply-connectors: error: %s\n' "$*" >&2; 
 # spellings of the same string compare equal):  N<TAB>name  and  C<TAB>key<TAB>value  for a template
 # ({"name": "...", "config": {...}}), or only C lines for a flat object of strings (GET .../config).
 json_lines() {
-  awk '
+  "$AWK" '
   function fail(msg) { printf "invalid JSON (%s) at character %d\n", msg, pos > "/dev/stderr"; failed = 1; exit 1 }
   function ws() { while (pos <= len && index(" \t\r\n", substr(text, pos, 1)) > 0) pos++ }
   function expect(ch) { ws(); if (substr(text, pos, 1) != ch) fail("expected " ch); pos++ }
