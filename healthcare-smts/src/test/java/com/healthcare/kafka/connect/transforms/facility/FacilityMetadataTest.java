@@ -205,6 +205,23 @@ class FacilityMetadataTest {
         }
 
         @Test
+        void stringToStringMapKeyWithSchemaGainsTheEntry() {
+            Schema mapSchema = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
+            SourceRecord out = transform(Map.of()).apply(record(mapSchema, Map.of("id", "9"), ROW,
+                    row(9, "A", "B")));
+            assertThat(out.keySchema()).isSameAs(mapSchema);
+            assertThat(out.key()).isEqualTo(Map.of("id", "9", "facility_code", "12345"));
+        }
+
+        @Test
+        void aMapKeySchemaThatCannotHoldAStringIsAClearError() {
+            Schema mapSchema = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build();
+            assertThatThrownBy(() -> transform(Map.of()).apply(record(mapSchema, Map.of("id", 9), ROW,
+                    row(9, "A", "B"))))
+                    .isInstanceOf(DataException.class).hasMessageContaining("strings to strings");
+        }
+
+        @Test
         void arrayKeyIsAClearError() {
             Schema array = SchemaBuilder.array(Schema.INT32_SCHEMA).build();
             assertThatThrownBy(() -> transform(Map.of()).apply(record(array, List.of(1), ROW, row(1, "A", "ER"))))
@@ -465,6 +482,15 @@ class FacilityMetadataTest {
             assertThat(out.headers().lastWithName("facility_name").value()).isEqualTo("Kayunga Hospital");
             assertThat(in.headers().allWithName("facility_code")).toIterable().extracting(Header::value)
                     .as("the input record's headers are untouched").containsExactly("stale");
+        }
+
+        @Test
+        void withoutANameOnlyTheCodeHeaderIsAdded() {
+            FacilityMetadata<SourceRecord> smt = new FacilityMetadata<>();
+            smt.configure(Map.of("facility.code", "C7", "facility.headers.enabled", "true"));
+            SourceRecord out = smt.apply(record(null, null, ROW, row(1, "A", "B")));
+            assertThat(out.headers().lastWithName("facility_code").value()).isEqualTo("C7");
+            assertThat(out.headers().lastWithName("facility_name")).isNull();
         }
 
         @Test
