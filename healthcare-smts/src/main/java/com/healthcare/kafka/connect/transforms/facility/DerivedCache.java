@@ -9,10 +9,10 @@ import org.apache.kafka.connect.data.Schema;
 
 /**
  * Bounded cache of what is derived from a source schema (a derived schema plus its copy plan), so no record
- * builds a schema. Three levels, cheapest first: the last schema seen (a CDC task sends runs of records with the
- * very same schema instance), an identity-keyed LRU (several tables interleaved), and an equality-keyed LRU
- * (equal schemas rebuilt by a converter). {@code ConnectSchema.hashCode} walks the whole schema, so the first two
- * levels avoid it on the hot path.
+ * builds a schema. Two levels: a small direct-mapped table keyed by schema identity (a CDC task reuses one schema
+ * instance per table, so this answers almost every record without a lock or a hash of the schema), and behind it an
+ * equality-keyed LRU (for equal schemas rebuilt by a converter, and the bound). {@code ConnectSchema.hashCode} walks
+ * the whole schema, so the hot path avoids it.
  *
  * @param <V> what is derived
  */
@@ -20,27 +20,28 @@ final class DerivedCache<V> {
 
     /** Per cache; a task rarely has more tables than this in flight at once. */
     static final int SIZE = 256;
+    private static final int RECENT_SLOTS = 64;
 
-    private final Cache<IdentityKey, V> byIdentity = new SynchronizedCache<>(new LRUCache<>(SIZE));
     private final Cache<Schema, V> byEquality = new SynchronizedCache<>(new LRUCache<>(SIZE));
-    private volatile Last<V> last;
+    /**
+     * Racy on purpose: a slot holds an immutable entry (final fields, so safely published); a stale or lost write
+     * only costs a lookup in {@link #byEquality}.
+     */
+    @SuppressWarnings("unchecked")
+    private final Recent<V>[] recent = new Recent[RECENT_SLOTS];
 
     V get(Schema source, Function<Schema, V> derive) {
-        Last<V> hit = last;
+        int slot = System.identityHashCode(source) & (RECENT_SLOTS - 1);
+        Recent<V> hit = recent[slot];
         if (hit != null && hit.source == source) {
             return hit.derived;
         }
-        IdentityKey identity = new IdentityKey(source);
-        V derived = byIdentity.get(identity);
+        V derived = byEquality.get(source);
         if (derived == null) {
-            derived = byEquality.get(source);
-            if (derived == null) {
-                derived = derive.apply(source);
-                byEquality.put(source, derived);
-            }
-            byIdentity.put(identity, derived);
+            derived = derive.apply(source);
+            byEquality.put(source, derived);
         }
-        last = new Last<>(source, derived);
+        recent[slot] = new Recent<>(source, derived);
         return derived;
     }
 
@@ -49,31 +50,13 @@ final class DerivedCache<V> {
         return byEquality.size();
     }
 
-    private static final class Last<V> {
+    private static final class Recent<V> {
         final Schema source;
         final V derived;
 
-        Last(Schema source, V derived) {
+        Recent(Schema source, V derived) {
             this.source = source;
             this.derived = derived;
-        }
-    }
-
-    private static final class IdentityKey {
-        private final Schema schema;
-
-        IdentityKey(Schema schema) {
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof IdentityKey && ((IdentityKey) other).schema == schema;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(schema);
         }
     }
 }
