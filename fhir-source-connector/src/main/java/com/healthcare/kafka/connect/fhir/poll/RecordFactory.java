@@ -1,6 +1,7 @@
 package com.healthcare.kafka.connect.fhir.poll;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.connect.data.Schema;
@@ -38,7 +39,14 @@ public final class RecordFactory {
      * pointing the connector at a different server starts from the beginning rather than skipping.
      */
     public Map<String, Object> partition(String type) {
-        return Map.of(PARTITION_URL, baseUrl, PARTITION_TYPE, type);
+        // A HashMap, not Map.of: the worker stores the partition as JSON in map iteration order and looks it up
+        // by those bytes, also after a round trip through its own (HashMap) deserialization, e.g. for
+        // GET /connectors/{name}/offsets. Map.of iterates in a per-JVM random order, so a restarted worker
+        // could miss the offsets and start over.
+        Map<String, Object> partition = new HashMap<>(4);
+        partition.put(PARTITION_URL, baseUrl);
+        partition.put(PARTITION_TYPE, type);
+        return partition;
     }
 
     public String topic(String type) {
