@@ -1,0 +1,143 @@
+package com.healthcare.kafka.connect.benchmarks.fhir;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+
+/**
+ * Load driver: resources per second through the FHIR source connector into Kafka, against a bare HAPI FHIR
+ * generic client paging the same server in the same JVM and run (the baseline). Both read every Patient of a
+ * {@link BenchFhirServer}, sorted by _lastUpdated, 100 per page. The connector's time runs from creating the
+ * connector (task start included) until a consumer has read the last record from Kafka; the client's from its
+ * first request to its last page. Rounds alternate (client, connector) and the medians are compared.
+ *
+ * <p>Usage: {@code FhirSourceThroughput [patients=20000] [rounds=3]}
+ */
+public final class FhirSourceThroughput {
+
+    private static final int PAGE = 100;
+
+    private FhirSourceThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        try (BenchFhirServer server = new BenchFhirServer(n)) {
+            EmbeddedConnectCluster connect = startWorker();
+            try {
+                FhirContext ctx = FhirContext.forR4();
+                ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+                ctx.getRestfulClientFactory().setSocketTimeout(60_000);
+                // warm-up of both paths (JIT, HAPI model scanning, topic creation paths)
+                bareClient(ctx, server.baseUrl(), Math.min(n, 5000));
+                viaConnector(connect, server.baseUrl(), Math.min(n, 5000), "warmup");
+                List<Double> client = new ArrayList<>();
+                List<Double> connector = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    client.add(bareClient(ctx, server.baseUrl(), n));
+                    connector.add(viaConnector(connect, server.baseUrl(), n, "r" + r));
+                    System.out.printf(Locale.ROOT, "round %d: bare HAPI client %.0f resources/s, connector -> Kafka "
+                            + "%.0f resources/s%n", r + 1, client.get(r), connector.get(r));
+                }
+                double c = median(client);
+                double k = median(connector);
+                System.out.printf(Locale.ROOT, "RESULT patients=%d page=%d rounds=%d baseline(bare HAPI client)=%.0f/s "
+                        + "connector=%.0f/s ratio=%.2f%n", n, PAGE, rounds, c, k, k / c);
+            } finally {
+                connect.stop();
+            }
+        }
+        System.exit(0);
+    }
+
+    static EmbeddedConnectCluster startWorker() {
+        Map<String, String> worker = new HashMap<>();
+        worker.put("plugin.discovery", "service_load");
+        worker.put("offset.flush.interval.ms", "10000");
+        worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        worker.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder().name("fhir-bench").numWorkers(1)
+                .numBrokers(1).workerProps(worker).build();
+        cluster.start();
+        return cluster;
+    }
+
+    /** Pages through every Patient with HAPI's generic client (parsing each page into model objects). */
+    static double bareClient(FhirContext ctx, String base, int expected) {
+        IGenericClient client = ctx.newRestfulGenericClient(base);
+        long start = System.nanoTime();
+        Bundle bundle = client.search().forResource(Patient.class).sort().ascending("_lastUpdated").count(PAGE)
+                .returnBundle(Bundle.class).execute();
+        int count = bundle.getEntry().size();
+        while (bundle.getLink(Bundle.LINK_NEXT) != null) {
+            bundle = client.loadPage().next(bundle).execute();
+            count += bundle.getEntry().size();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (count != expected) {
+            throw new IllegalStateException("the client read " + count + " of " + expected + " resources");
+        }
+        return count / seconds;
+    }
+
+    /** Creates a connector for the Patients and waits until all of them are readable from Kafka. */
+    static double viaConnector(EmbeddedConnectCluster connect, String base, int expected, String run) {
+        String prefix = "bench-" + run + "-" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "com.healthcare.kafka.connect.fhir.FhirSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("fhir.url", base);
+        config.put("fhir.resource.types", "Patient");
+        config.put("fhir.page.size", String.valueOf(PAGE));
+        config.put("fhir.poll.interval.ms", "600000");
+        config.put("topic.prefix", prefix);
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        String name = "bench-" + run;
+        Map<String, Object> consumerProps = new HashMap<>();
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        long start = System.nanoTime();
+        connect.configureConnector(name, config);
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(consumerProps)) {
+            consumer.subscribe(Collections.singletonList(prefix + "Patient"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (count < expected && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                count += records.count();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        connect.deleteConnector(name);
+        if (count < expected) {
+            throw new IllegalStateException("only " + count + " of " + expected + " records arrived");
+        }
+        return count / seconds;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int m = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+    }
+}
