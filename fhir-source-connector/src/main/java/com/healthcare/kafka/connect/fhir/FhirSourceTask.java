@@ -118,13 +118,6 @@ public class FhirSourceTask extends SourceTask {
         metrics.bind(client, queue, () -> streams.values().stream().map(TypeStream::describe).toList());
         jmx = JmxRegistration.register("healthcare.connect.fhir", "source-task", connectorName, instance, metrics);
 
-        try {
-            checkServer();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while starting", e);
-        }
-
         RecordFactory records = new RecordFactory(config.topicPrefix(), config.fhirUrl());
         List<Map<String, Object>> partitions = new ArrayList<>();
         types.forEach(t -> partitions.add(records.partition(t)));
@@ -144,11 +137,23 @@ public class FhirSourceTask extends SourceTask {
             PollSettings ps = new PollSettings(config.fhirUrl(), config.pageSize(),
                     config.queryParameters().forType(type), config.deletesEnabled(), config.pollIntervalMs(),
                     config.retryBackoffMaxMs());
-            pollers.add(new TypePoller(streams.get(type), client, ps, scheduler, errors, metrics));
+            pollers.add(new TypePoller(streams.get(type), client, ps, scheduler, httpExecutor, errors, metrics));
         }
 
         if (hostsListener) {
+            checkServerNow(); // the Subscription must not be registered on a server we cannot use
             startSubscription(threadPrefix);
+        } else {
+            // alongside the first search, so a bad credential or a non-R4 server still fails the task quickly
+            httpExecutor.execute(() -> {
+                try {
+                    checkServer();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    errors.fatal(e);
+                }
+            });
         }
         pollers.forEach(TypePoller::start);
         LOG.info("Connector {}: task {} polls {}{}", connectorName, instance, types,
@@ -167,6 +172,15 @@ public class FhirSourceTask extends SourceTask {
             }
         }
         return types;
+    }
+
+    private void checkServerNow() {
+        try {
+            checkServer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while starting", e);
+        }
     }
 
     /** Fails fast on bad credentials or a server that is not FHIR R4; only warns when the server is unreachable. */

@@ -34,7 +34,6 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 
 /**
  * A HAPI FHIR RestfulServer (FifoMemoryPagingProvider) on Jetty 12 ee10, loopback only, serving a fixed set of
@@ -130,17 +129,12 @@ final class BenchFhirServer implements AutoCloseable {
                     from++;
                 }
             }
-            SimpleBundleProvider provider = new SimpleBundleProvider(new ArrayList<>(patients.subList(from,
-                    patients.size())));
-            provider.setPublished(InstantType.now());
-            return provider;
+            return new ListBundleProvider(patients.subList(from, patients.size()));
         }
 
         @History
         public IBundleProvider history(@Since InstantType since, @Count Integer count) {
-            SimpleBundleProvider provider = new SimpleBundleProvider(List.of());
-            provider.setPublished(InstantType.now());
-            return provider;
+            return new ListBundleProvider(List.of());
         }
     }
 }

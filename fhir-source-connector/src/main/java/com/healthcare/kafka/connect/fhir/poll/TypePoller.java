@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +51,7 @@ public final class TypePoller {
     private final ScheduledExecutorService scheduler;
     private final TaskErrors errors;
     private final TaskMetrics metrics;
+    private final Executor fetcher;
     private final String type;
 
     private final Object guard = new Object();
@@ -58,13 +62,15 @@ public final class TypePoller {
     private volatile long cyclesCompleted;
 
     public TypePoller(TypeStream stream, FhirHttpClient client, PollSettings settings,
-                      ScheduledExecutorService scheduler, TaskErrors errors, TaskMetrics metrics) {
+                      ScheduledExecutorService scheduler, Executor fetcher, TaskErrors errors,
+                      TaskMetrics metrics) {
         this.stream = stream;
         this.client = client;
         this.settings = settings;
         this.scheduler = scheduler;
         this.errors = errors;
         this.metrics = metrics;
+        this.fetcher = fetcher;
         this.type = stream.type();
     }
 
@@ -155,43 +161,89 @@ public final class TypePoller {
         }
     }
 
-    /** One search (all pages) and one history read. */
+    /**
+     * One search (all pages) and one history read. The request for the next page goes out as soon as the current
+     * page's next link is known, before its records are built and queued, so the server prepares page k+1 while
+     * the worker writes page k.
+     */
     void cycle() throws InterruptedException {
         String first = searchUrl(stream.watermark());
         String url = first;
         int restarts = 0;
         boolean firstPage = true;
-        while (url != null && !stopped) {
-            FhirResponse response;
-            try {
-                response = client.get(url);
-            } catch (FhirException e) {
-                if (!url.equals(first) && (e.status() == 404 || e.status() == 410) && restarts < MAX_RESTARTS) {
-                    restarts++;
-                    LOG.info("Next page of the {} search is gone (HTTP {}); searching again from the watermark",
-                            type, e.status());
-                    first = searchUrl(stream.watermark());
-                    url = first;
-                    continue;
+        CompletableFuture<FhirResponse> pending = fetch(url);
+        try {
+            while (url != null && !stopped) {
+                FhirResponse response;
+                try {
+                    response = await(pending);
+                } catch (FhirException e) {
+                    if (!url.equals(first) && (e.status() == 404 || e.status() == 410) && restarts < MAX_RESTARTS) {
+                        restarts++;
+                        LOG.info("Next page of the {} search is gone (HTTP {}); searching again from the watermark",
+                                type, e.status());
+                        first = searchUrl(stream.watermark());
+                        url = first;
+                        pending = fetch(url);
+                        continue;
+                    }
+                    throw e;
                 }
-                throw e;
+                BundleReader.Page page = BundleReader.readBundle(response.body(), "Search of " + type);
+                metrics.pages.incrementAndGet();
+                String next = resolve(url, page.nextUrl());
+                if (next != null && next.equals(url)) {
+                    LOG.warn("The {} search returned a next link to the page itself; ending this cycle", type);
+                    next = null;
+                }
+                pending = next == null ? null : fetch(next);
+                if (firstPage && settings.deletesEnabled()) {
+                    stream.initDeleteSince(serverTime(page, response));
+                }
+                firstPage = false;
+                stream.searchPage(page);
+                url = next;
             }
-            BundleReader.Page page = BundleReader.readBundle(response.body(), "Search of " + type);
-            metrics.pages.incrementAndGet();
-            if (firstPage && settings.deletesEnabled()) {
-                stream.initDeleteSince(serverTime(page, response));
+        } finally {
+            if (pending != null) {
+                pending.cancel(true);
             }
-            firstPage = false;
-            stream.searchPage(page);
-            String next = resolve(url, page.nextUrl());
-            if (next != null && next.equals(url)) {
-                LOG.warn("The {} search returned a next link to the page itself; ending this cycle", type);
-                break;
-            }
-            url = next;
         }
         if (settings.deletesEnabled() && !stopped) {
             readDeletes();
+        }
+    }
+
+    private CompletableFuture<FhirResponse> fetch(String url) {
+        CompletableFuture<FhirResponse> future = new CompletableFuture<>();
+        try {
+            fetcher.execute(() -> {
+                try {
+                    future.complete(client.get(url));
+                } catch (InterruptedException e) {
+                    future.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new InterruptedException("task stopping"));
+        }
+        return future;
+    }
+
+    private static FhirResponse await(CompletableFuture<FhirResponse> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new FhirException(String.valueOf(cause), 0, true, cause);
         }
     }
 

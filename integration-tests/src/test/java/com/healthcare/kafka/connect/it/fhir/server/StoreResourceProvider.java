@@ -34,7 +34,6 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
-import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -93,19 +92,14 @@ public final class StoreResourceProvider implements IResourceProvider {
                 return false;
             });
         }
-        List<ResourceStore.Version> hits = store.search(typeName, lower, filter);
-        SimpleBundleProvider provider = new SimpleBundleProvider(copies(hits, false));
-        provider.setPublished(InstantType.now());
-        return provider;
+        return new PageProvider(copies(store.search(typeName, lower, filter), false));
     }
 
     @History
     public IBundleProvider history(@Since InstantType since, @Count Integer count) {
         List<ResourceStore.Version> versions = store.history(typeName, since == null ? null
                 : since.getValue().toInstant());
-        SimpleBundleProvider provider = new SimpleBundleProvider(copies(versions, true));
-        provider.setPublished(InstantType.now());
-        return provider;
+        return new PageProvider(copies(versions, true));
     }
 
     @Read
@@ -173,5 +167,44 @@ public final class StoreResourceProvider implements IResourceProvider {
                 return versions.size();
             }
         };
+    }
+
+    /**
+     * A result that copies only the page asked for. HAPI's SimpleBundleProvider makes the paging code walk the
+     * whole list for every page, which with thousands of resources turns the test server into the bottleneck.
+     */
+    private static final class PageProvider implements IBundleProvider {
+        private final List<IBaseResource> resources;
+        private final InstantType published = InstantType.now();
+
+        PageProvider(List<IBaseResource> resources) {
+            this.resources = resources;
+        }
+
+        @Override
+        public org.hl7.fhir.instance.model.api.IPrimitiveType<Date> getPublished() {
+            return published;
+        }
+
+        @Override
+        public List<IBaseResource> getResources(int fromIndex, int toIndex) {
+            return new java.util.ArrayList<>(resources.subList(Math.min(fromIndex, resources.size()),
+                    Math.min(toIndex, resources.size())));
+        }
+
+        @Override
+        public String getUuid() {
+            return null;
+        }
+
+        @Override
+        public Integer preferredPageSize() {
+            return null;
+        }
+
+        @Override
+        public Integer size() {
+            return resources.size();
+        }
     }
 }
