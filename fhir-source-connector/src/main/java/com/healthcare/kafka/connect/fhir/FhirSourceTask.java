@@ -88,7 +88,6 @@ public class FhirSourceTask extends SourceTask {
     private final PendingAcks acks = new PendingAcks();
     private NotificationListener listener;
     private SubscriptionRegistrar registrar;
-    private volatile boolean stopping;
 
     @Override
     public String version() {
@@ -97,7 +96,6 @@ public class FhirSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        stopping = false;
         config = FhirSourceConnectorConfig.parseStrict(props);
         connectorName = props.getOrDefault("name", "fhir-source");
         List<String> types = taskTypes(props, config);
@@ -291,7 +289,6 @@ public class FhirSourceTask extends SourceTask {
 
     @Override
     public void stop() {
-        stopping = true;
         pollers.forEach(TypePoller::stop);
         if (listener != null) {
             listener.close();
