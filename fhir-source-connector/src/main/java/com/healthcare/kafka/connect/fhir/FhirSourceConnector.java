@@ -112,12 +112,6 @@ public class FhirSourceConnector extends SourceConnector {
     }
 
     @Override
-    public Config validate(Map<String, String> connectorConfigs) {
-        // Synonym keys are documented: validate them as their canonical keys.
-        return super.validate(FhirSourceConnectorConfig.ALIASES.canonicalize(connectorConfigs));
-    }
-
-    @Override
     public ConfigDef config() {
         return FhirSourceConnectorConfig.CONFIG_DEF;
     }
