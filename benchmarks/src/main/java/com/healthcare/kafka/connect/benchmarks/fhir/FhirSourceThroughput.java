@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -24,10 +24,11 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
  * Load driver: resources per second through the FHIR source connector into Kafka, against a bare HAPI FHIR
  * generic client paging the same server in the same JVM and run (the baseline). Both read every Patient of a
  * {@link BenchFhirServer}, sorted by _lastUpdated, 100 per page. The connector's time runs from creating the
- * connector (task start included) until a consumer has read the last record from Kafka; the client's from its
- * first request to its last page. Rounds alternate (client, connector) and the medians are compared.
+ * connector (task start included) until the topic's end offsets show every resource written to Kafka; the
+ * client's from its first request to its last page. Rounds alternate (client, connector) and the medians are compared.
  *
- * <p>Usage: {@code FhirSourceThroughput [patients=20000] [rounds=3] [producer batch.size, 0 = worker default]}.
+ * <p>Usage: {@code FhirSourceThroughput [patients=20000] [rounds=3] [producer batch.size, 0 = worker default]
+ * [partitions=1]}.
  * Connect's producer sends one request at a time (max.in.flight=1, acks=all), so with ~1.3 KB resources its
  * default 16 KB batch.size caps throughput; {@code producer.override.batch.size} lifts that cap.
  */
@@ -35,6 +36,7 @@ public final class FhirSourceThroughput {
 
     private static final int PAGE = 100;
     private static int batchSize;
+    private static int partitions = 1;
 
     private FhirSourceThroughput() {
     }
@@ -43,6 +45,7 @@ public final class FhirSourceThroughput {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        partitions = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         try (BenchFhirServer server = new BenchFhirServer(n)) {
             EmbeddedConnectCluster connect = startWorker();
             try {
@@ -62,9 +65,9 @@ public final class FhirSourceThroughput {
                 }
                 double c = median(client);
                 double k = median(connector);
-                System.out.printf(Locale.ROOT, "RESULT patients=%d page=%d rounds=%d producer.batch.size=%s "
+                System.out.printf(Locale.ROOT, "RESULT patients=%d page=%d rounds=%d producer.batch.size=%s partitions=%d "
                         + "baseline(bare HAPI client)=%.0f/s connector=%.0f/s ratio=%.2f%n", n, PAGE, rounds,
-                        batchSize == 0 ? "default" : String.valueOf(batchSize), c, k, k / c);
+                        batchSize == 0 ? "default" : String.valueOf(batchSize), partitions, c, k, k / c);
             } finally {
                 connect.stop();
             }
@@ -114,30 +117,29 @@ public final class FhirSourceThroughput {
         config.put("fhir.poll.interval.ms", "600000");
         config.put("topic.prefix", prefix);
         config.put("topic.creation.default.replication.factor", "1");
-        config.put("topic.creation.default.partitions", "1");
+        config.put("topic.creation.default.partitions", String.valueOf(partitions));
         if (batchSize > 0) {
             config.put("producer.override.batch.size", String.valueOf(batchSize));
             config.put("producer.override.linger.ms", "5");
         }
         String name = "bench-" + run;
-        Map<String, Object> consumerProps = new HashMap<>();
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         long start = System.nanoTime();
         connect.configureConnector(name, config);
-        int count = 0;
+        long count = 0;
         long firstRecordMs = -1;
-        try (KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(consumerProps)) {
-            consumer.subscribe(Collections.singletonList(prefix + "Patient"));
+        // done when the topic's end offsets add up to every resource: written to Kafka, nothing more measured
+        try (Admin admin = connect.kafka().createAdminClient()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (count < expected && System.nanoTime() < deadline) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                if (count == 0 && records.count() > 0) {
+                Thread.sleep(50);
+                count = endOffsets(admin, prefix + "Patient");
+                if (count > 0 && firstRecordMs < 0) {
                     firstRecordMs = (System.nanoTime() - start) / 1_000_000;
                 }
-                count += records.count();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  connector %s: first record after %d ms, %d records in %.2f s%n", run,
@@ -147,6 +149,22 @@ public final class FhirSourceThroughput {
             throw new IllegalStateException("only " + count + " of " + expected + " records arrived");
         }
         return count / seconds;
+    }
+
+    static long endOffsets(Admin admin, String topic) {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
+                    OffsetSpec.latest()));
+            long total = 0;
+            for (var info : admin.listOffsets(request).all().get().values()) {
+                total += info.offset();
+            }
+            return total;
+        } catch (Exception e) {
+            return 0; // the worker has not created the topic yet
+        }
     }
 
     static double median(List<Double> values) {
