@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
@@ -58,7 +56,6 @@ public final class MllpLoadDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        Configurator.setAllLevels(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, Level.ERROR);
         int[] connections = Arrays.stream((args.length > 0 ? args[0] : "1,8,32").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
