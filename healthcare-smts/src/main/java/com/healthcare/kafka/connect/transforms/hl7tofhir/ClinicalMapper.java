@@ -238,8 +238,9 @@ final class ClinicalMapper {
         JsonObject identifier;
         String payorKey = companyIdentifier != null ? BundleContext.key(companyIdentifier) : String.valueOf(companyName);
         if (policy != null) {
-            identifier = new JsonObject().put("system", t.local("policy." + payorKey.replace('|', '.')))
-                    .put("value", policy);
+            // A policy number is unique within its insurer: the system names the insurer.
+            String insurer = companyId.get(1) != null ? companyId.get(1) : String.valueOf(companyName);
+            identifier = new JsonObject().put("system", t.local("policy." + insurer)).put("value", policy);
         } else {
             identifier = ctx.derivedIdentifier("Coverage", ctx.patientKey(), payorKey, planId, in1.get(8));
         }

@@ -633,7 +633,8 @@ final class DataTypes {
                 return;
             }
             if (systemName != null && !ucumCandidate) {
-                q.put("unit", display).put("system", codingSystem(systemName)).put("code", code(unitCode));
+                JsonObject c = coding(unitCode, null, systemName, null, null);
+                q.put("unit", display).put("system", c.get("system")).put("code", c.get("code"));
                 return;
             }
         }

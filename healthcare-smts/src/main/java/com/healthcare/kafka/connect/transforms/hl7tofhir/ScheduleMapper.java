@@ -57,10 +57,7 @@ final class ScheduleMapper {
         }
         for (int f : new int[] {12, 16, 20}) {
             for (V2Composite xcn : sch.repetitions(f)) {
-                JsonObject ref = ctx.practitioner(xcn);
-                if (ref != null) {
-                    r.add("participant", new JsonObject().put("actor", ref).put("status", "accepted"));
-                }
+                addParticipant(r, new JsonObject().put("actor", ctx.practitioner(xcn)).put("status", "accepted"));
             }
         }
         for (V2Composite ei : sch.repetitions(26)) {
@@ -70,6 +67,29 @@ final class ScheduleMapper {
             }
         }
         ctx.notesTo(e, "comment");
+    }
+
+    /** Adds a participant unless the same actor already takes part (SCH-12/16/20 often name one person). */
+    private static void addParticipant(JsonObject appointment, JsonObject participant) {
+        Object actor = participant.get("actor");
+        if (!participant.has("type") && !(actor instanceof JsonObject)) {
+            return;
+        }
+        JsonArray all = appointment.arr("participant");
+        if (actor instanceof JsonObject && ((JsonObject) actor).getString("reference") != null) {
+            String ref = ((JsonObject) actor).getString("reference");
+            for (int i = 0; i < all.size(); i++) {
+                Object other = ((JsonObject) all.get(i)).get("actor");
+                if (other instanceof JsonObject && ref.equals(((JsonObject) other).getString("reference"))) {
+                    JsonObject existing = (JsonObject) all.get(i);
+                    if (!existing.has("type") && participant.has("type")) {
+                        existing.put("type", participant.get("type"));
+                    }
+                    return;
+                }
+            }
+        }
+        all.add(participant);
     }
 
     /** Start and end of the appointment from a TQ, TQ1 or AIx; the first source given wins. */
@@ -135,9 +155,7 @@ final class ScheduleMapper {
         }
         participant.put("status", participantStatus(t, aig.get(14)));
         participant.put("period", resourcePeriod(ctx, aig.get(8), aig.get(11), aig.get(12, 1), "AIG-8"));
-        if (participant.has("type") || participant.has("actor")) {
-            ctx.appointment.resource.add("participant", participant);
-        }
+        addParticipant(ctx.appointment.resource, participant);
         ctx.notesTo(ctx.appointment, "comment");
     }
 
@@ -155,7 +173,7 @@ final class ScheduleMapper {
         participant.put("actor", location);
         participant.put("status", participantStatus(t, ail.get(12)));
         participant.put("period", resourcePeriod(ctx, ail.get(6), ail.get(9), ail.get(10, 1), "AIL-6"));
-        ctx.appointment.resource.add("participant", participant);
+        addParticipant(ctx.appointment.resource, participant);
         timing(ctx, ail.get(6), null, "AIL-6");
         ctx.notesTo(ctx.appointment, "comment");
     }
@@ -171,9 +189,7 @@ final class ScheduleMapper {
         participant.put("actor", ref);
         participant.put("status", participantStatus(t, aip.get(12)));
         participant.put("period", resourcePeriod(ctx, aip.get(6), aip.get(9), aip.get(10, 1), "AIP-6"));
-        if (participant.has("type") || participant.has("actor")) {
-            ctx.appointment.resource.add("participant", participant);
-        }
+        addParticipant(ctx.appointment.resource, participant);
         timing(ctx, aip.get(6), null, "AIP-6");
         ctx.notesTo(ctx.appointment, "comment");
     }
