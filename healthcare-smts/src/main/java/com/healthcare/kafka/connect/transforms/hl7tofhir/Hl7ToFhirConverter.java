@@ -50,7 +50,18 @@ public final class Hl7ToFhirConverter {
         }
         List<V2Segment> segments = msg.segments();
         for (int i = 1; i < segments.size(); i++) {
-            map(ctx, segments.get(i));
+            V2Segment segment = segments.get(i);
+            try {
+                map(ctx, segment);
+            } catch (ConversionException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Not chained: an unexpected exception's message may quote message content (PHI).
+                StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+                throw new ConversionException("unexpected " + e.getClass().getSimpleName() + " in segment " + (i + 1)
+                        + " (" + segment.name() + ")" + (at == null ? "" : " at " + at.getClassName() + "."
+                        + at.getMethodName() + ":" + at.getLineNumber()));
+            }
         }
         OrderMapper.flush(ctx);
         ImmunizationMapper.finish(ctx);
