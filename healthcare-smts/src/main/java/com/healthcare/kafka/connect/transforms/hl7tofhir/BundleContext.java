@@ -47,6 +47,7 @@ final class BundleContext {
     // Segment group state: what later segments (NTE, OBX, RXR, AIx...) attach to.
     V2Segment evn;
     V2Segment pendingOrc;
+    V2Segment tq1;
     boolean orcConsumed;
     Entry serviceRequest;
     Entry diagnosticReport;
@@ -72,7 +73,7 @@ final class BundleContext {
 
     BundleContext(V2Message msg, DataTypes types) {
         this.msg = msg;
-        this.types = types;
+        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4));
         this.settings = types.settings();
         this.messageCode = nz(msg.messageCode());
         this.event = nz(msg.triggerEvent());

@@ -27,11 +27,30 @@ final class DataTypes {
     private final MappingTables tables;
     private final ConversionSettings settings;
     private final UcumUnits ucum;
+    /** Sending application and facility, scoping local coding systems ("L", "99zzz"); null for none. */
+    private final String sender;
 
     DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum) {
+        this(tables, settings, ucum, null);
+    }
+
+    private DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum, String sender) {
         this.tables = tables;
         this.settings = settings;
         this.ucum = ucum;
+        this.sender = sender;
+    }
+
+    /** A view for one message: local coding systems get the sender's name, since they are its own. */
+    DataTypes forSender(String sendingApplication, String sendingFacility) {
+        StringBuilder b = new StringBuilder();
+        if (sendingApplication != null) {
+            b.append(sendingApplication);
+        }
+        if (sendingFacility != null) {
+            b.append(b.length() > 0 ? "." : "").append(sendingFacility);
+        }
+        return new DataTypes(tables, settings, ucum, b.length() == 0 ? null : b.toString());
     }
 
     MappingTables tables() {
@@ -167,6 +186,10 @@ final class DataTypes {
         }
         if (Uris.isAbsolute(name) && name.contains("/")) {
             return name; // v2.7+ senders may put a URI in the coding system component
+        }
+        if (sender != null && (name.equals("L") || name.startsWith("99"))) {
+            // Local codes (table 0396 "L", "99zzz") only mean something within their sender.
+            return local(sender + "." + name);
         }
         return local(name);
     }

@@ -188,6 +188,7 @@ public final class Hl7ToFhirConverter {
         ctx.medicationRequest = null;
         ctx.document = null;
         ctx.coverage = null;
+        ctx.tq1 = null;
     }
 
     /** A converted message. */

@@ -297,6 +297,13 @@ final class ImmunizationMapper {
             String timing = rx.get(1, 2);
             dosage.put("text", timing == null ? null : "Interval: " + timing);
         }
+        if (ctx.tq1 != null) {
+            // TQ1 (v2.5+) bounds the dosing: start and end of the order's timing.
+            JsonObject bounds = t.period(ctx.tq1.get(7), ctx.tq1.get(8), "TQ1-7/TQ1-8");
+            if (bounds != null) {
+                dosage.put("timing", new JsonObject().put("repeat", new JsonObject().put("boundsPeriod", bounds)));
+            }
+        }
         for (V2Composite instruction : rx.repetitions(rxe ? 7 : 6)) {
             dosage.add("additionalInstruction", t.codeableConcept(instruction, null));
         }

@@ -51,6 +51,7 @@ final class OrderMapper {
         ctx.specimen = null;
         ctx.immunization = null;
         ctx.medicationRequest = null;
+        ctx.tq1 = null;
         ctx.orderIndex++;
         ctx.notesTo(null, null);
     }
@@ -172,6 +173,7 @@ final class OrderMapper {
                 r.add("reasonCode", t.codeableConcept(reason, null));
             }
         }
+        applyTiming(ctx, e);
         return e;
     }
 
@@ -296,26 +298,39 @@ final class OrderMapper {
         a.add(ref);
     }
 
-    /** TQ1: start/end and priority of the current request. */
+    /**
+     * TQ1: start/end and priority of the order. In v2.5+ messages TQ1 comes between ORC and OBR, before the
+     * ServiceRequest exists, so it is kept and applied when the OBR (or the end of the group) creates it.
+     */
     static void tq1(BundleContext ctx, V2Segment tq1) {
-        DataTypes t = ctx.types;
-        if (ctx.serviceRequest != null) {
-            JsonObject r = ctx.serviceRequest.resource;
-            String start = t.dateTime(tq1, 7);
-            String end = t.dateTime(tq1, 8);
-            if (end != null) {
-                r.remove("occurrenceDateTime");
-                r.put("occurrencePeriod", new JsonObject().put("start", start).put("end", end));
-            } else if (start != null && !r.has("occurrenceDateTime")) {
-                r.put("occurrenceDateTime", start);
-            }
-            String priority = t.mappedCode(tq1.get(9), "priority");
-            if (priority != null) {
-                r.put("priority", priority);
-            }
-        }
-        if (ctx.appointment != null) {
+        if (ctx.appointment != null && ctx.pendingOrc == null) {
             ScheduleMapper.timing(ctx, tq1.get(7), tq1.get(8), "TQ1-7/TQ1-8");
+            return;
+        }
+        ctx.tq1 = tq1;
+        if (ctx.serviceRequest != null) {
+            applyTiming(ctx, ctx.serviceRequest);
+        }
+    }
+
+    private static void applyTiming(BundleContext ctx, Entry sr) {
+        V2Segment tq1 = ctx.tq1;
+        if (tq1 == null) {
+            return;
+        }
+        DataTypes t = ctx.types;
+        JsonObject r = sr.resource;
+        String start = t.dateTime(tq1, 7);
+        String end = t.dateTime(tq1, 8);
+        if (end != null) {
+            r.remove("occurrenceDateTime");
+            r.put("occurrencePeriod", new JsonObject().put("start", start).put("end", end));
+        } else if (start != null) {
+            r.put("occurrenceDateTime", start);
+        }
+        String priority = t.mappedCode(tq1.get(9), "priority");
+        if (priority != null) {
+            r.put("priority", priority);
         }
     }
 
