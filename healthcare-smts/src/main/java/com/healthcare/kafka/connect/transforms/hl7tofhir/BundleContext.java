@@ -320,7 +320,7 @@ final class BundleContext {
                 identifier.put("system", "urn:ietf:rfc:3986").put("value", sys);
             }
         } else if (ns != null) {
-            identifier = new JsonObject().put("system", types.local("hd")).put("value", ns);
+            identifier = new JsonObject().put("system", types.local("facility")).put("value", ns);
         }
         return organization(ns, identifier, null);
     }

@@ -110,6 +110,25 @@ final class HeaderMapper {
         DataTypes t = ctx.types;
         V2Segment msh = ctx.msg.msh();
         V2Segment evn = ctx.evn;
+        // Agents first: their Organization/Practitioner entries are then among the targets and precede this one.
+        JsonObject senderOrg = ctx.organizationFromHd(msh.first(4));
+        if (senderOrg == null) {
+            String app = msh.get(3);
+            senderOrg = new JsonObject().put("display", app != null ? app : "unknown sender");
+        }
+        JsonArray agents = new JsonArray().add(new JsonObject().put("type", new JsonObject().add("coding",
+                new JsonObject().put("system", PARTICIPANT_TYPE).put("code", "author").put("display", "Author")))
+                .put("who", senderOrg));
+        if (evn != null) {
+            for (V2Composite xcn : evn.repetitions(5)) {
+                JsonObject operator = ctx.practitioner(xcn);
+                if (operator != null) {
+                    agents.add(new JsonObject().put("type", new JsonObject().add("coding", new JsonObject()
+                            .put("system", PARTICIPANT_TYPE).put("code", "enterer").put("display", "Enterer")))
+                            .put("who", operator));
+                }
+            }
+        }
         JsonArray targets = new JsonArray();
         for (Entry e : ctx.entries()) {
             if (!e.type.equals("Provenance") && !e.type.equals("MessageHeader")) {
@@ -141,24 +160,7 @@ final class HeaderMapper {
             r.add("reason", t.codeableConcept(evn.first(4), "0062"));
         }
         r.put("activity", ctx.event.isEmpty() ? null : t.tableConcept(ctx.event, "0003"));
-        JsonObject senderOrg = ctx.organizationFromHd(msh.first(4));
-        if (senderOrg == null) {
-            String app = msh.get(3);
-            senderOrg = new JsonObject().put("display", app != null ? app : "unknown sender");
-        }
-        r.add("agent", new JsonObject().put("type", new JsonObject().add("coding", new JsonObject()
-                .put("system", PARTICIPANT_TYPE).put("code", "author").put("display", "Author")))
-                .put("who", senderOrg));
-        if (evn != null) {
-            for (V2Composite xcn : evn.repetitions(5)) {
-                JsonObject operator = ctx.practitioner(xcn);
-                if (operator != null) {
-                    r.add("agent", new JsonObject().put("type", new JsonObject().add("coding", new JsonObject()
-                            .put("system", PARTICIPANT_TYPE).put("code", "enterer").put("display", "Enterer")))
-                            .put("who", operator));
-                }
-            }
-        }
+        r.put("agent", agents);
         String messageType = ctx.messageCode + (ctx.event.isEmpty() ? "" : "^" + ctx.event);
         r.add("entity", new JsonObject().put("role", "source").put("what", new JsonObject()
                 .put("identifier", controlId == null ? null
