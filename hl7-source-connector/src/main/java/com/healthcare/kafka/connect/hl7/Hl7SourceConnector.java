@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -45,6 +46,12 @@ public class Hl7SourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        // Synonym keys are documented: validate them as their canonical keys.
+        return super.validate(Hl7SourceConnectorConfig.ALIASES.canonicalize(connectorConfigs));
     }
 
     @Override

@@ -34,7 +34,10 @@ public final class BuiltZips {
     public static List<Path> all() {
         Path dir = Path.of(required("healthcare.zips.dir"));
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> zips = files.filter(p -> p.getFileName().toString().endsWith(".zip")).sorted()
+            // Only this build's zips: a stale zip of an older version would put two copies of a plugin on the path.
+            String suffix = "-" + version() + ".zip";
+            List<Path> zips = files.filter(p -> p.getFileName().toString().startsWith("healthcare-connect-")
+                            && p.getFileName().toString().endsWith(suffix)).sorted()
                     .collect(Collectors.toList());
             if (zips.isEmpty()) {
                 throw new IllegalStateException("No zips in " + dir + ": run through 'mvn verify' from the root");

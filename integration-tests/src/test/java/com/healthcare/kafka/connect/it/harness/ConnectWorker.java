@@ -24,8 +24,6 @@ import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import jakarta.ws.rs.core.Response;
-
 /**
  * A real KRaft broker plus a real distributed Connect worker (Kafka's {@link EmbeddedConnectCluster}) whose
  * {@code plugin.path} holds the built zips, freshly unpacked, found through {@code plugin.discovery=service_load}
@@ -126,7 +124,8 @@ public final class ConnectWorker implements AutoCloseable {
 
     /** GET on the worker's REST API, parsed as JSON; fails on a non-2xx status. */
     public JsonNode getJson(String resource) {
-        Response response = cluster.requestGet(endpoint(resource));
+        // var: Response is jakarta.ws.rs on Kafka 4.x and javax.ws.rs on 3.x; the harness compiles against both.
+        var response = cluster.requestGet(endpoint(resource));
         Object entity = response.getEntity();
         String body = entity == null ? "" : entity.toString();
         if (response.getStatus() / 100 != 2) {
@@ -137,6 +136,37 @@ public final class ConnectWorker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * PUT /connector-plugins/{class}/config/validate as raw REST, parsed as JSON ({@code error_count},
+     * {@code configs[].value.name|errors}): works the same on every worker version.
+     */
+    public JsonNode validateJson(String connectorClass, Map<String, String> config) {
+        try {
+            String url = endpoint("connector-plugins/" + connectorClass + "/config/validate");
+            var response = cluster.requestPut(url, JSON.writeValueAsString(config));
+            Object entity = response.getEntity();
+            String body = entity == null ? "" : entity.toString();
+            if (response.getStatus() / 100 != 2) {
+                throw new AssertionError("validate " + connectorClass + " -> " + response.getStatus() + ": " + body);
+            }
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The validation errors of a {@link #validateJson} result, "key: [errors]" per line; empty when none. */
+    public static String errors(JsonNode validation) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode config : validation.path("configs")) {
+            JsonNode errors = config.path("value").path("errors");
+            if (errors.size() > 0) {
+                sb.append(config.path("value").path("name").asText()).append(": ").append(errors).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     /** PUT /connector-plugins/{class}/config/validate through the REST API. */

@@ -1,0 +1,141 @@
+package com.healthcare.kafka.connect.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the sandbox as a new user would (its own JVM, as bin/sandbox starts it) on free ports: the worker lists our
+ * plugins and runs the sandbox connector; Ctrl-C (SIGTERM) stops it cleanly; a restart keeps the data and applies
+ * the configs idempotently; a port in use gives a clear message.
+ */
+class SandboxIT {
+
+    static final List<String> OUR_PLUGINS = List.of(
+            "com.healthcare.kafka.connect.hl7.Hl7SourceConnector",
+            "com.healthcare.kafka.connect.fhir.FhirSourceConnector",
+            "com.healthcare.kafka.connect.transforms.Hl7ToFhir",
+            "com.healthcare.kafka.connect.transforms.MaskPhi$Key",
+            "com.healthcare.kafka.connect.transforms.MaskPhi$Value",
+            "com.healthcare.kafka.connect.transforms.FacilityMetadata",
+            "com.healthcare.kafka.connect.transforms.FhirResourceExtractor");
+
+    final Path root = Path.of(System.getProperty("sandbox.root")).toAbsolutePath().normalize();
+    final HttpClient http = HttpClient.newHttpClient();
+    final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process p : started) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void startsListsPluginsStopsCleanlyAndKeepsDataAcrossRestarts() throws Exception {
+        Path data = Files.createDirectories(Path.of(System.getProperty("sandbox.work.dir")))
+                .resolve("data-" + System.nanoTime());
+        int kafka = freePort();
+        int controller = freePort();
+        int rest = freePort();
+        int mllp = freePort();
+        String[] args = {"--data-dir", data.toString(), "--kafka-port", "" + kafka, "--controller-port",
+            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp};
+
+        Path firstLog = data.resolveSibling(data.getFileName() + "-run1.txt");
+        long t0 = System.nanoTime();
+        Process first = launch(firstLog, args);
+        awaitOutput(first, firstLog, "sandbox is running");
+        System.out.printf("Sandbox cold start: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        String plugins = get(rest, "/connector-plugins?connectorsOnly=false");
+        for (String plugin : OUR_PLUGINS) {
+            assertThat(plugins).contains("\"" + plugin + "\"");
+        }
+        assertThat(Files.readString(firstLog)).contains("Created connector sandbox-hl7-mllp");
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> get(rest, "/connectors/sandbox-hl7-mllp/status").contains("\"RUNNING\""));
+
+        first.destroy(); // SIGTERM, as Ctrl-C
+        assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("sandbox stops on SIGTERM").isTrue();
+        assertThat(Files.readString(firstLog)).contains("Stopping Kafka");
+
+        Path secondLog = data.resolveSibling(data.getFileName() + "-run2.txt");
+        Process second = launch(secondLog, args);
+        awaitOutput(second, secondLog, "sandbox is running");
+        assertThat(Files.readString(secondLog))
+                .as("the connector config survived the restart, and re-applying it changed nothing")
+                .contains("Connector sandbox-hl7-mllp is up to date");
+    }
+
+    @Test
+    void portInUseGivesAClearMessage() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path log = Files.createDirectories(Path.of(System.getProperty("sandbox.work.dir")))
+                    .resolve("busy-" + System.nanoTime() + ".txt");
+            Process p = launch(log, "--data-dir", log.resolveSibling("busy-data").toString(),
+                    "--kafka-port", "" + busy.getLocalPort(), "--rest-port", "" + freePort(),
+                    "--controller-port", "" + freePort());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("port " + busy.getLocalPort())
+                    .contains("already in use");
+        }
+    }
+
+    private Process launch(Path output, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dsandbox.log.dir=" + output.resolveSibling(output.getFileName() + "-logs"),
+                "-cp", root.resolve("sandbox/target/sandbox.jar") + File.pathSeparator
+                        + root.resolve("sandbox/target/lib") + File.separator + "*",
+                Sandbox.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void awaitOutput(Process p, Path log, String text) {
+        Awaitility.await("sandbox output '" + text + "'").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("sandbox exited: " + Files.readString(log));
+                    }
+                    return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+                });
+    }
+
+    private String get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
