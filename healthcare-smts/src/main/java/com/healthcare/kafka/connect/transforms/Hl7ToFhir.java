@@ -135,6 +135,10 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
         if (record.value() == null) {
             return record; // tombstone
         }
+        if (errorTopic.equals(record.topic())) {
+            // Already an error record (ours from an earlier pass, or the source's own): never converted twice.
+            return record;
+        }
         Hl7ToFhirConverter.Result result;
         try {
             result = converter.convert(hl7Text(record));

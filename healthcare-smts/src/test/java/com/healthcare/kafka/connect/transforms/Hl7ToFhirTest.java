@@ -141,6 +141,13 @@ class Hl7ToFhirTest {
     }
 
     @Test
+    void recordsAlreadyBoundForTheErrorTopicAreLeftAlone() {
+        smt.configure(Map.of("error.topic", "hl7.ADT"));
+        SourceRecord onErrorTopic = record(Schema.STRING_SCHEMA, ADT);
+        assertThat(smt.apply(onErrorTopic)).isSameAs(onErrorTopic);
+    }
+
+    @Test
     void passthroughKeepsTopicAndValueAndFailThrows() {
         smt.configure(Map.of("behavior.on.error", "passthrough"));
         SourceRecord out = smt.apply(record(Schema.STRING_SCHEMA, MALFORMED_DOB));
