@@ -41,11 +41,16 @@ final class FhirBundleValidator implements AutoCloseable {
             throw new UncheckedIOException("slf4j-api 2 for the validator is missing from " + lib, e);
         }
         loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        // HAPI finds its cache provider with ServiceLoader on the context class loader: it must be the isolated one.
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
         try {
             validation = (Function<String, List<String>>) Class
                     .forName(IsolatedR4Validation.class.getName(), true, loader).getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot start the FHIR validator", e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

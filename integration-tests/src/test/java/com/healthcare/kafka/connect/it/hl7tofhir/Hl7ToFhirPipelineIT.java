@@ -77,6 +77,7 @@ class Hl7ToFhirPipelineIT {
                 BuiltZips.projectRoot().resolve("connector-configs/pipeline-hl7-to-fhir.json").toFile());
         Map<String, String> config = new HashMap<>();
         file.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        config.put("name", file.get("name").asText());
         return config;
     }
 
@@ -105,6 +106,7 @@ class Hl7ToFhirPipelineIT {
     }
 
     private void runPipeline(String name, String prefix, Map<String, String> config) throws IOException {
+        config.put("name", name);
         int port = ConnectWorker.freePort();
         String errorTopic = prefix + "errors";
         config.put("hl7.listener.port", String.valueOf(port));
