@@ -104,10 +104,6 @@ final class BundleContext {
         return e;
     }
 
-    boolean has(String type, String key) {
-        return byFullUrl.containsKey("urn:uuid:" + uuid(type + "|" + key));
-    }
-
     /** Key of an identifier for {@link #entry}. */
     static String key(JsonObject identifier) {
         return identifier.getString("system") + "|" + identifier.getString("value");
@@ -442,8 +438,9 @@ final class BundleContext {
     }
 
     /** Serialises the Bundle; {@code head} holds Bundle-level elements written before the entries. */
-    String write(JsonObject bundleHead) {
-        StringBuilder b = new StringBuilder(4096);
+    String write(JsonObject bundleHead, int rawLength) {
+        // A Bundle is about ten times the size of its message: sized up front, the builder is not copied while growing.
+        StringBuilder b = new StringBuilder(Math.max(8192, rawLength * 12));
         JsonObject bundle = bundleHead;
         JsonArray array = new JsonArray();
         for (Entry e : entries) {

@@ -3,7 +3,6 @@ package com.healthcare.kafka.connect.transforms.hl7tofhir;
 import java.util.Locale;
 import java.util.Set;
 
-import com.healthcare.kafka.connect.transforms.hl7tofhir.MappingTables.ConceptMap;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.MappingTables.Target;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonArray;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonNumber;
@@ -461,18 +460,6 @@ final class DataTypes {
         return id;
     }
 
-    /** An EI stored as the subcomponents of one component (e.g. EIP.1 inside SPM-2). */
-    JsonObject identifierEIComponent(V2Composite eiComponent, String typeCode) {
-        return identifierEI(eiComponent, typeCode);
-    }
-
-    /** An identifier with an explicit system. */
-    static JsonObject identifier(String system, String value) {
-        if (value == null) {
-            return null;
-        }
-        return new JsonObject().put("system", system).put("value", value);
-    }
 
     // ---------------------------------------------------------------- people and places
 
@@ -662,9 +649,5 @@ final class DataTypes {
             }
         }
         q.put("unit", display);
-    }
-
-    String ucumCode(String unit) {
-        return ucum.code(unit);
     }
 }

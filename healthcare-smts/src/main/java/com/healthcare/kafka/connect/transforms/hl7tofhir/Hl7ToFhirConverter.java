@@ -76,7 +76,7 @@ public final class Hl7ToFhirConverter {
         if (header != null) {
             HeaderMapper.focus(ctx, header);
         }
-        String json = ctx.write(HeaderMapper.bundleHead(ctx));
+        String json = ctx.write(HeaderMapper.bundleHead(ctx), text.length());
         return new Result(json, List.copyOf(ctx.resourceTypes()), msg.controlId(),
                 code + (msg.triggerEvent() == null ? "" : "^" + msg.triggerEvent()));
     }

@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -270,14 +268,6 @@ public final class MappingTables {
         public String code(String code) {
             Target t = get(code);
             return t == null ? null : t.code;
-        }
-
-        public List<String> sources() {
-            return new ArrayList<>(new TreeSet<>(exact.keySet()));
-        }
-
-        Set<String> keys() {
-            return new HashSet<>(exact.keySet());
         }
     }
 

@@ -756,8 +756,8 @@ final class OrderMapper {
         }
         DataTypes t = ctx.types;
         V2Composite eip = spm.first(2);
-        JsonObject placer = scoped(ctx, t.identifierEIComponent(eip.component(1), "PGN"), "specimen");
-        JsonObject filler = scoped(ctx, t.identifierEIComponent(eip.component(2), "FGN"), "specimen");
+        JsonObject placer = scoped(ctx, t.identifierEI(eip.component(1), "PGN"), "specimen");
+        JsonObject filler = scoped(ctx, t.identifierEI(eip.component(2), "FGN"), "specimen");
         JsonObject key = filler != null ? filler : placer;
         if (key == null) {
             key = ctx.derivedIdentifier("Specimen", ctx.patientKey(),
@@ -779,9 +779,9 @@ final class OrderMapper {
         r.put("subject", ctx.patientRef());
         r.put("receivedTime", t.dateTime(spm, 18));
         V2Composite parent = spm.first(3);
-        JsonObject parentId = t.identifierEIComponent(parent.component(2), "FGN");
+        JsonObject parentId = t.identifierEI(parent.component(2), "FGN");
         if (parentId == null) {
-            parentId = t.identifierEIComponent(parent.component(1), "PGN");
+            parentId = t.identifierEI(parent.component(1), "PGN");
         }
         if (parentId != null) {
             r.add("parent", new JsonObject().put("identifier", scoped(ctx, parentId, "specimen")));

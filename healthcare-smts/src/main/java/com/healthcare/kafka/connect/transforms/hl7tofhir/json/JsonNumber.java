@@ -1,7 +1,5 @@
 package com.healthcare.kafka.connect.transforms.hl7tofhir.json;
 
-import java.math.BigDecimal;
-
 /**
  * A JSON number kept as its decimal text, so FHIR decimals keep the precision (trailing zeros included) the
  * sender gave: "5.10" stays 5.10.
@@ -67,14 +65,6 @@ public final class JsonNumber {
             b.append('.').append(fracPart);
         }
         return new JsonNumber(b.toString());
-    }
-
-    public BigDecimal toBigDecimal() {
-        return new BigDecimal(text);
-    }
-
-    public boolean isInteger() {
-        return text.indexOf('.') < 0;
     }
 
     @Override

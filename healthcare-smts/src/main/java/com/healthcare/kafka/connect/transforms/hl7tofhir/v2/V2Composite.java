@@ -26,6 +26,13 @@ public final class V2Composite {
         if (raw.isEmpty()) {
             return true;
         }
+        // Fast path: any character that is neither a separator, blank nor a quote means a value.
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != delimiters.component && c != delimiters.subcomponent && c != '"' && !Character.isWhitespace(c)) {
+                return false;
+            }
+        }
         for (String p : parts()) {
             if (V2Segment.valued(p, delimiters)) {
                 return false;

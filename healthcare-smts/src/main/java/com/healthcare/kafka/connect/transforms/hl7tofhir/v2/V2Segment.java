@@ -13,6 +13,8 @@ public final class V2Segment {
     private final String[] fields;
     private final Delimiters delimiters;
     private final int position;
+    /** Parsed repetitions per field, filled on first access (mappers read a field several times). */
+    private final List<?>[] repetitionCache;
 
     V2Segment(String text, Delimiters delimiters, int position) {
         this.delimiters = delimiters;
@@ -29,6 +31,7 @@ public final class V2Segment {
         } else {
             this.fields = split;
         }
+        this.repetitionCache = new List<?>[fields.length];
     }
 
     public String name() {
@@ -56,20 +59,24 @@ public final class V2Segment {
 
     /** True when the field holds a value in any repetition. */
     public boolean has(int field) {
-        String r = raw(field);
-        if (r.isEmpty()) {
-            return false;
-        }
-        for (V2Composite c : repetitions(field)) {
-            if (!c.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return !repetitions(field).isEmpty();
     }
 
     /** Every non-empty repetition of the field. */
+    @SuppressWarnings("unchecked")
     public List<V2Composite> repetitions(int field) {
+        if (field < 1 || field >= fields.length) {
+            return List.of();
+        }
+        List<V2Composite> cached = (List<V2Composite>) repetitionCache[field];
+        if (cached == null) {
+            cached = parseRepetitions(field);
+            repetitionCache[field] = cached;
+        }
+        return cached;
+    }
+
+    private List<V2Composite> parseRepetitions(int field) {
         String r = raw(field);
         if (r.isEmpty()) {
             return List.of();
@@ -91,10 +98,6 @@ public final class V2Segment {
 
     /** The first non-empty repetition, or an empty composite. */
     public V2Composite first(int field) {
-        String r = raw(field);
-        if (r.isEmpty()) {
-            return V2Composite.EMPTY;
-        }
         List<V2Composite> reps = repetitions(field);
         return reps.isEmpty() ? V2Composite.EMPTY : reps.get(0);
     }
