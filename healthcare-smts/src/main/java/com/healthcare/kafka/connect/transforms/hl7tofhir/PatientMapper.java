@@ -23,6 +23,7 @@ final class PatientMapper {
     static void pid(BundleContext ctx, V2Segment pid) {
         DataTypes t = ctx.types;
         JsonArray identifiers = new JsonArray();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         JsonObject key = null;
         boolean keyIsMr = false;
         JsonObject fallback = null;
@@ -30,7 +31,7 @@ final class PatientMapper {
         for (int field : new int[] {3, 2, 4}) {
             for (V2Composite cx : pid.repetitions(field)) {
                 JsonObject id = t.identifier(cx);
-                if (id == null) {
+                if (id == null || !seen.add(id.getString("system") + "|" + id.getString("value"))) {
                     continue;
                 }
                 identifiers.add(id);
@@ -48,7 +49,7 @@ final class PatientMapper {
             }
         }
         String ssn = pid.get(19);
-        if (ssn != null) {
+        if (ssn != null && seen.add("http://hl7.org/fhir/sid/us-ssn|" + ssn)) {
             identifiers.add(new JsonObject().put("type", t.identifierType("SS"))
                     .put("system", "http://hl7.org/fhir/sid/us-ssn").put("value", ssn));
         }
