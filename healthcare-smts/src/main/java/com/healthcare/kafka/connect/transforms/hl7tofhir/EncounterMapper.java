@@ -22,9 +22,9 @@ final class EncounterMapper {
         String patientClass = pv1.get(2);
         V2Composite visitNumber = pv1.first(19);
         String admit = pv1.get(44);
-        boolean notApplicable = patientClass == null || "N".equals(patientClass);
-        // A PV1 that says nothing about a visit (A28, VXU "PV1|1|N") would only create an empty Encounter.
-        if (notApplicable && visitNumber.get(1) == null && admit == null && !pv1.has(3)) {
+        // A PV1 that says nothing about a visit (A28/A31 "PV1|1|N", the VXU "PV1|1|R" of immunization registries)
+        // would only create an empty Encounter.
+        if (visitNumber.get(1) == null && admit == null && !pv1.has(3) && !pv1.has(7) && !pv1.has(45)) {
             return;
         }
         JsonObject visitId = t.identifier(visitNumber);
@@ -57,6 +57,9 @@ final class EncounterMapper {
         }
         if (status == null && ctx.messageCode.equals("ADT")) {
             status = t.mappedCode(ctx.event, "event-encounter-status");
+        }
+        if (status == null && ctx.messageCode.equals("SIU")) {
+            status = "planned"; // the visit an appointment is booked for has not happened yet
         }
         if (status == null) {
             status = t.mappedCode(patientClass, "patient-class-status");

@@ -87,8 +87,16 @@ class EncounterMappingTest {
 
     @Test
     void aPv1WithoutAVisitMakesNoEncounter() {
-        Bundle b = bundle(msg(msh("ADT^A28", "2.5"), PID, "PV1|1|N"));
-        assertThat(all(b, Encounter.class)).isEmpty();
+        assertThat(all(bundle(msg(msh("ADT^A28", "2.5"), PID, "PV1|1|N")), Encounter.class)).isEmpty();
+        assertThat(all(bundle(msg(msh("VXU^V04", "2.5.1"), PID, "PV1|1|R",
+                seg("RXA", 1, "0", 2, "1", 3, "20240401", 5, "08^Hep B^CVX"))), Encounter.class)).isEmpty();
+    }
+
+    @Test
+    void theVisitOfAnAppointmentIsPlanned() {
+        Encounter e = one(bundle(msg(msh("SIU^S12", "2.5"), seg("SCH", 1, "A1^S", 11, "^^30^20240320140000^20240320143000",
+                25, "Booked"), PID, seg("PV1", 1, "1", 2, "O", 3, "CLINIC^^^HOSP", 19, "V7^^^HOSP"))), Encounter.class);
+        assertThat(e.getStatus().toCode()).isEqualTo("planned");
     }
 
     @Test
