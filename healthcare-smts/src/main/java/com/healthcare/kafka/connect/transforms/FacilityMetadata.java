@@ -3,34 +3,68 @@ package com.healthcare.kafka.connect.transforms;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
-import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
+import com.healthcare.kafka.connect.transforms.facility.FacilityMetadataConfig;
+import com.healthcare.kafka.connect.transforms.facility.FacilityStamper;
+import com.healthcare.kafka.connect.transforms.facility.FacilityStamper.Stamped;
 
-/** Stamps facility code and name into key and value. Behaviour built in its issue. */
+/**
+ * Stamps the facility code into the key and the facility code and name into the value, in one step, so records of
+ * many facilities can share topics and one warehouse table without overwriting each other's rows.
+ * <ul>
+ * <li>Key ({@code key.mode=struct}): a Struct key gains the code field; a primitive key becomes
+ * {@code Struct {key.id.field, code field}}; a Map key gains the entry; a null key stays null.</li>
+ * <li>Value: a flat Struct or Map gains code and name; a Debezium envelope gains them in {@code before} and
+ * {@code after} only; a tombstone stays a tombstone (with the stamped key, so the delete finds its row).</li>
+ * <li>Derived schemas keep name, version and doc, add optional string fields, and are cached.</li>
+ * </ul>
+ */
 public class FacilityMetadata<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
 
-    public static final String FACILITY_CODE = "facility.code";
-    public static final String FACILITY_NAME = "facility.name";
+    public static final String FACILITY_CODE = FacilityMetadataConfig.FACILITY_CODE;
+    public static final String FACILITY_NAME = FacilityMetadataConfig.FACILITY_NAME;
+    public static final String FACILITY_CODE_FIELD = FacilityMetadataConfig.FACILITY_CODE_FIELD;
+    public static final String FACILITY_NAME_FIELD = FacilityMetadataConfig.FACILITY_NAME_FIELD;
+    public static final String KEY_MODE = FacilityMetadataConfig.KEY_MODE;
+    public static final String KEY_ID_FIELD = FacilityMetadataConfig.KEY_ID_FIELD;
+    public static final String HEADERS_ENABLED = FacilityMetadataConfig.HEADERS_ENABLED;
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(FACILITY_CODE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Facility code stamped into key and value (e.g. the DHIS2 code).")
-            .define(FACILITY_NAME, Type.STRING, null, Importance.MEDIUM, "Facility name stamped into the value.");
+    public static final ConfigDef CONFIG_DEF = FacilityMetadataConfig.CONFIG_DEF;
+
+    private FacilityStamper stamper;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        new SimpleConfig(CONFIG_DEF, configs);
+        stamper = new FacilityStamper(new FacilityMetadataConfig(configs));
     }
 
     @Override
     public R apply(R record) {
-        return record;
+        FacilityMetadataConfig config = stamper.config();
+        Schema keySchema = record.keySchema();
+        Object key = record.key();
+        if (config.stampKey()) {
+            Stamped stamped = stamper.key(keySchema, key);
+            keySchema = stamped.schema;
+            key = stamped.value;
+        }
+        Stamped value = stamper.value(record.valueSchema(), record.value());
+        Headers headers = record.headers();
+        if (config.headersEnabled()) {
+            headers = headers.duplicate();
+            headers.remove(config.codeField()).addString(config.codeField(), config.code());
+            if (config.name() != null) {
+                headers.remove(config.nameField()).addString(config.nameField(), config.name());
+            }
+        }
+        return record.newRecord(record.topic(), record.kafkaPartition(), keySchema, key, value.schema, value.value,
+                record.timestamp(), headers);
     }
 
     @Override

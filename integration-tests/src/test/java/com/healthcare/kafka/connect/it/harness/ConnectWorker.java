@@ -72,6 +72,35 @@ public final class ConnectWorker implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Like {@link #start(String, Map)}, with more plugin directories after the built zips on {@code plugin.path}
+     * (e.g. third-party connectors such as Debezium, unpacked by the build): they stay off the test classpath.
+     *
+     * @param extraPluginDirs directories that each hold plugin folders, as {@code plugin.path} entries do
+     */
+    public static ConnectWorker start(String name, Map<String, String> workerOverrides, Path... extraPluginDirs) {
+        Path pluginPath = freshPluginPath(name);
+        Map<String, String> props = defaultWorkerProps(pluginPath);
+        StringBuilder path = new StringBuilder(pluginPath.toAbsolutePath().toString());
+        for (Path dir : extraPluginDirs) {
+            path.append(',').append(dir.toAbsolutePath());
+        }
+        props.put("plugin.path", path.toString());
+        props.putAll(workerOverrides);
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(1)
+                .numBrokers(1)
+                .brokerProps(new Properties())
+                .workerProps(props)
+                .build();
+        cluster.start();
+        ConnectWorker worker = new ConnectWorker(cluster, pluginPath);
+        Awaitility.await("worker " + name + " healthy").atMost(Duration.ofSeconds(120))
+                .until(cluster::allWorkersHealthy);
+        return worker;
+    }
+
     /** Unpacks the built zips into a new directory under target/it-work. */
     public static Path freshPluginPath(String name) {
         try {
