@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,10 @@ import com.healthcare.kafka.connect.it.harness.ConnectWorker;
  * (connector-configs/pipeline-hl7-to-fhir.json), HL7 sent over MLLP. Every record in Kafka is a FHIR R4 Bundle that
  * HAPI's FhirValidator passes with 0 errors; messages that cannot be converted land, acknowledged and whole, in the
  * error topic with the error headers. One worker for the class; each test runs its own connector on its own port.
+ *
+ * <p>Written against issue 3's documented behaviour (config keys, MLLP framing, ACK after the Kafka commit, the
+ * {@code com.healthcare.hl7.Message} Struct with its {@code raw} field, output.format=raw); the MLLP tests are skipped
+ * while the HL7 source on this branch is still the skeleton (its ConfigDef has no {@code output.format}).
  */
 class Hl7ToFhirPipelineIT {
 
@@ -116,6 +121,9 @@ class Hl7ToFhirPipelineIT {
     }
 
     private void runPipeline(String name, String prefix, Map<String, String> config) throws IOException {
+        JsonNode definition = worker.getJson("connector-plugins/" + SOURCE + "/config");
+        Assumptions.assumeTrue(definition.findValuesAsText("name").contains("output.format"),
+                "the HL7 source of issue 3 is not on this branch yet (its ConfigDef has no output.format)");
         config.put("name", name);
         int port = ConnectWorker.freePort();
         String errorTopic = prefix + "errors";
