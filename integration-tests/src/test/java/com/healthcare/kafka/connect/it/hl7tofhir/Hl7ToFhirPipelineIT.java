@@ -81,7 +81,7 @@ class Hl7ToFhirPipelineIT {
         JsonNode file = ConnectWorker.JSON.readTree(
                 BuiltZips.projectRoot().resolve("connector-configs/pipeline-hl7-to-fhir.json").toFile());
         Map<String, String> config = new HashMap<>();
-        file.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        file.get("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         config.put("name", file.get("name").asText());
         return config;
     }
