@@ -1,6 +1,21 @@
 package com.healthcare.kafka.connect.fhir;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,22 +23,83 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
+import com.healthcare.kafka.connect.common.TlsConfig;
+import com.healthcare.kafka.connect.fhir.config.QueryParameters;
+import com.healthcare.kafka.connect.fhir.config.R4ResourceTypes;
 
-/** Every config key of the FHIR R4 source, with documentation, defaults and validators. */
+/**
+ * Every config key of the FHIR R4 source, with documentation, defaults, validators, and the cross-field checks
+ * ({@link #problems(Map)}) that the connector's {@code validate()} reports on the right key.
+ */
 public class FhirSourceConnectorConfig extends AbstractConfig {
 
+    // FHIR server
     public static final String FHIR_URL = "fhir.url";
     public static final String FHIR_VERSION = "fhir.version";
+    public static final String CONNECT_TIMEOUT_MS = "fhir.connect.timeout.ms";
+    public static final String READ_TIMEOUT_MS = "fhir.read.timeout.ms";
+    public static final String CONCURRENT_REQUESTS = "fhir.concurrent.requests";
+    public static final String GZIP_ENABLED = "fhir.http.gzip.enabled";
+    public static final String TRUSTSTORE_LOCATION = "fhir.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "fhir.ssl.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "fhir.ssl.truststore.type";
+    public static final String RETRY_BACKOFF_MS = "fhir.retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "fhir.retry.backoff.max.ms";
+    public static final String RETRY_MAX_ATTEMPTS = "fhir.retry.max.attempts";
+
+    // Authentication
     public static final String AUTH_TYPE = "fhir.auth.type";
+    public static final String BEARER_TOKEN = "fhir.auth.bearer.token";
+    public static final String BASIC_USERNAME = "fhir.auth.basic.username";
+    public static final String BASIC_PASSWORD = "fhir.auth.basic.password";
+    public static final String OAUTH_TOKEN_ENDPOINT = "fhir.auth.oauth.token.endpoint";
+    public static final String OAUTH_CLIENT_ID = "fhir.auth.oauth.client.id";
+    public static final String OAUTH_CLIENT_SECRET = "fhir.auth.oauth.client.secret";
+    public static final String OAUTH_SCOPE = "fhir.auth.oauth.scope";
+    public static final String OAUTH_CLIENT_AUTH_METHOD = "fhir.auth.oauth.client.auth.method";
+
+    // Polling
     public static final String RESOURCE_TYPES = "fhir.resource.types";
+    public static final String QUERY_PARAMETERS = "fhir.resource.query.parameters";
     public static final String POLL_INTERVAL_MS = "fhir.poll.interval.ms";
     public static final String PAGE_SIZE = "fhir.page.size";
+    public static final String SINCE = "fhir.since";
+    public static final String DELETES_ENABLED = "fhir.deletes.enabled";
+
+    // Subscription
+    public static final String SUBSCRIPTION_ENABLED = "fhir.subscription.enabled";
+    public static final String SUBSCRIPTION_TYPE = "fhir.subscription.type";
+    public static final String SUBSCRIPTION_CRITERIA = "fhir.subscription.criteria";
+    public static final String SUBSCRIPTION_ENDPOINT = "fhir.subscription.channel.endpoint";
+    public static final String SUBSCRIPTION_HEADER = "fhir.subscription.channel.header";
+    public static final String SUBSCRIPTION_LISTENER_PORT = "fhir.subscription.listener.port";
+    public static final String SUBSCRIPTION_LISTENER_BIND = "fhir.subscription.listener.bind.address";
+    public static final String SUBSCRIPTION_TTL_MS = "fhir.subscription.ttl.ms";
+    public static final String SUBSCRIPTION_ACK_TIMEOUT_MS = "fhir.subscription.ack.timeout.ms";
+    public static final String SUBSCRIPTION_TLS_PREFIX = "fhir.subscription.listener.ssl.";
+
+    // Output
     public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String MAX_BATCH_SIZE = "max.batch.size";
+    public static final String QUEUE_CAPACITY = "queue.capacity";
+
+    public static final String AUTH_NONE = "none";
+    public static final String AUTH_BASIC = "basic";
+    public static final String AUTH_BEARER = "bearer";
+    public static final String AUTH_OAUTH2 = "oauth2";
+
+    /** Where the listener serves notifications when no channel endpoint is configured. */
+    public static final String DEFAULT_WEBHOOK_PATH = "/fhir-webhook";
 
     private static final String GROUP_SERVER = "FHIR server";
+    private static final String GROUP_AUTH = "Authentication";
     private static final String GROUP_POLL = "Polling";
+    private static final String GROUP_SUBSCRIPTION = "Subscription";
+    private static final String GROUP_LISTENER_TLS = "Subscription listener TLS";
     private static final String GROUP_OUTPUT = "Output";
 
     /** Seed 001's keys, accepted as documented synonyms. */
@@ -31,36 +107,751 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
             .alias("fhir.server.url", FHIR_URL)
             .alias("fhir.resources", RESOURCE_TYPES)
             .alias("fhir.server.auth.type", AUTH_TYPE)
+            .alias("fhir.server.auth.oauth2.token.url", OAUTH_TOKEN_ENDPOINT)
+            .alias("fhir.server.auth.oauth2.client.id", OAUTH_CLIENT_ID)
+            .alias("fhir.server.auth.oauth2.client.secret", OAUTH_CLIENT_SECRET)
+            .alias("fhir.server.auth.oauth2.scope", OAUTH_SCOPE)
             .build();
+
+    /**
+     * Keys of pasted configs (seed 000) that mean nothing to this plugin, named in the one "ignored keys"
+     * warning: exactly-once is the worker's {@code exactly.once.source.support}, and the poll cadence is
+     * {@code fhir.poll.interval.ms}.
+     */
+    public static final Set<String> IGNORED_KEYS = Set.of("processing.guarantee", "poll.interval.ms");
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
+    private final QueryParameters queryParameters;
+
     public FhirSourceConnectorConfig(Map<String, String> props) {
         super(CONFIG_DEF, ALIASES.canonicalize(props));
+        this.queryParameters = QueryParameters.parse(getString(QUERY_PARAMETERS), resourceTypes());
+    }
+
+    /** Parses and fails with every cross-field problem at once, as validate() reports them. */
+    public static FhirSourceConnectorConfig parseStrict(Map<String, String> props) {
+        FhirSourceConnectorConfig config = new FhirSourceConnectorConfig(props);
+        Map<String, List<String>> problems = problems(props);
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder("Invalid FHIR source configuration:");
+            problems.forEach((key, errors) -> errors.forEach(e -> message.append(' ').append(key).append(": ")
+                    .append(e).append(';')));
+            throw new ConfigException(message.toString());
+        }
+        return config;
     }
 
     public static ConfigDef configDef() {
-        return new ConfigDef()
-                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def
+                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new HttpUrlValidator(false),
                         Importance.HIGH, "Base URL of the FHIR R4 server, e.g. https://fhir.example.org/fhir.",
-                        GROUP_SERVER, 1, Width.LONG, "FHIR base URL")
-                .define(FHIR_VERSION, Type.STRING, "R4", ConfigDef.CaseInsensitiveValidString.in("R4"),
-                        Importance.LOW, "FHIR version of the server. Only R4 is supported.",
-                        GROUP_SERVER, 2, Width.SHORT, "FHIR version")
-                .define(AUTH_TYPE, Type.STRING, "none",
-                        ConfigDef.CaseInsensitiveValidString.in("none", "basic", "bearer", "oauth2"),
-                        Importance.HIGH, "Authentication: none, basic, bearer or oauth2 (client credentials).",
-                        GROUP_SERVER, 3, Width.SHORT, "Auth type")
-                .define(RESOURCE_TYPES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-                        "Resource types to stream, e.g. Patient,Encounter,Observation.",
-                        GROUP_POLL, 1, Width.LONG, "Resource types")
+                        GROUP_SERVER, ++order, Width.LONG, "FHIR base URL")
+                .define(FHIR_VERSION, Type.STRING, "R4", new FhirVersionValidator(), Importance.LOW,
+                        "FHIR version of the server. Only R4 (4.0.x) is supported; the task also checks the "
+                                + "server's CapabilityStatement at start.",
+                        GROUP_SERVER, ++order, Width.SHORT, "FHIR version")
+                .define(CONNECT_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                        "Time allowed to open a TCP (and TLS) connection to the FHIR server or token endpoint.",
+                        GROUP_SERVER, ++order, Width.SHORT, "Connect timeout (ms)")
+                .define(READ_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.LOW,
+                        "Time allowed for one response to arrive completely; a slower response counts as an I/O "
+                                + "error and is retried with backoff.",
+                        GROUP_SERVER, ++order, Width.SHORT, "Read timeout (ms)")
+                .define(CONCURRENT_REQUESTS, Type.INT, 4, Range.between(1, 64), Importance.MEDIUM,
+                        "Maximum number of requests one task has in flight to the FHIR server; also how many "
+                                + "resource types a task polls in parallel.",
+                        GROUP_SERVER, ++order, Width.SHORT, "Concurrent requests")
+                .define(GZIP_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+                        "Ask the server for gzip-compressed responses (Accept-Encoding: gzip).",
+                        GROUP_SERVER, ++order, Width.SHORT, "gzip responses")
+                .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.LOW,
+                        "Trust store with the CA certificates of an https FHIR server or token endpoint signed by "
+                                + "a private CA. Empty: the JVM's default trust store.",
+                        GROUP_SERVER, ++order, Width.LONG, "Client trust store")
+                .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                        "Password of " + TRUSTSTORE_LOCATION + ".",
+                        GROUP_SERVER, ++order, Width.MEDIUM, "Client trust store password")
+                .define(TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12",
+                                "JKS"), Importance.LOW, "Type of " + TRUSTSTORE_LOCATION + ": PKCS12 or JKS.",
+                        GROUP_SERVER, ++order, Width.SHORT, "Client trust store type")
+                .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(1), Importance.LOW,
+                        "First wait before retrying a request that failed with 5xx or an I/O error; doubled on "
+                                + "each attempt (with jitter) up to " + RETRY_BACKOFF_MAX_MS + ".",
+                        GROUP_SERVER, ++order, Width.SHORT, "Retry backoff (ms)")
+                .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                        "Longest wait between two attempts, also the cap on a server's Retry-After.",
+                        GROUP_SERVER, ++order, Width.SHORT, "Max retry backoff (ms)")
+                .define(RETRY_MAX_ATTEMPTS, Type.INT, 10, Range.atLeast(0), Importance.LOW,
+                        "Retries of one request after 429, 5xx or an I/O error before the task fails with the "
+                                + "last error (nothing is lost: a restarted task resumes from its offsets).",
+                        GROUP_SERVER, ++order, Width.SHORT, "Max retries");
+
+        order = 0;
+        def
+                .define(AUTH_TYPE, Type.STRING, AUTH_NONE,
+                        ConfigDef.CaseInsensitiveValidString.in(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2),
+                        Importance.HIGH, "Authentication: none, basic, bearer (a static token) or oauth2 (client "
+                                + "credentials grant; the token is cached, refreshed before it expires and after a "
+                                + "401).",
+                        GROUP_AUTH, ++order, Width.SHORT, "Auth type", new ChoiceRecommender(AUTH_NONE, AUTH_BASIC,
+                                AUTH_BEARER, AUTH_OAUTH2))
+                .define(BEARER_TOKEN, Type.PASSWORD, null, Importance.HIGH,
+                        "Token sent as 'Authorization: Bearer ...' when " + AUTH_TYPE + "=bearer.",
+                        GROUP_AUTH, ++order, Width.LONG, "Bearer token", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_BEARER))
+                .define(BASIC_USERNAME, Type.STRING, null, Importance.HIGH,
+                        "User name for " + AUTH_TYPE + "=basic.",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "Basic user", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_BASIC))
+                .define(BASIC_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                        "Password for " + AUTH_TYPE + "=basic.",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "Basic password", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_BASIC))
+                .define(OAUTH_TOKEN_ENDPOINT, Type.STRING, null, new HttpUrlValidator(true), Importance.HIGH,
+                        "OAuth2 token endpoint for " + AUTH_TYPE + "=oauth2 (client credentials grant).",
+                        GROUP_AUTH, ++order, Width.LONG, "OAuth2 token endpoint", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_OAUTH2))
+                .define(OAUTH_CLIENT_ID, Type.STRING, null, Importance.HIGH,
+                        "OAuth2 client id.",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client id", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_OAUTH2))
+                .define(OAUTH_CLIENT_SECRET, Type.PASSWORD, null, Importance.HIGH,
+                        "OAuth2 client secret.",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client secret", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_OAUTH2))
+                .define(OAUTH_SCOPE, Type.STRING, null, Importance.MEDIUM,
+                        "Scope(s) requested with the token, space separated, e.g. 'system/*.read'.",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 scope", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_OAUTH2))
+                .define(OAUTH_CLIENT_AUTH_METHOD, Type.STRING, "client_secret_basic",
+                        ConfigDef.CaseInsensitiveValidString.in("client_secret_basic", "client_secret_post"),
+                        Importance.LOW, "How the client authenticates to the token endpoint: client_secret_basic "
+                                + "(HTTP Basic, which RFC 6749 servers must support) or client_secret_post (in the "
+                                + "form body).",
+                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client auth", List.of(AUTH_TYPE),
+                        new AuthVisible(AUTH_OAUTH2));
+
+        order = 0;
+        def
+                .define(RESOURCE_TYPES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ResourceTypesValidator(),
+                        Importance.HIGH, "Resource types to stream, e.g. Patient,Encounter,Observation. Each type "
+                                + "is polled on its own and goes to topic " + TOPIC_PREFIX + " + type; types are "
+                                + "spread over the tasks.",
+                        GROUP_POLL, ++order, Width.LONG, "Resource types")
+                .define(QUERY_PARAMETERS, Type.STRING, "", Importance.MEDIUM,
+                        "Extra search parameters, entries [Type:]param=value separated by & (or ; or a new line), "
+                                + "e.g. 'Observation:status=final&Patient:active=true'. An untyped entry applies to "
+                                + "every type; a comma inside a value is FHIR's 'or'. _lastUpdated, _sort, _count "
+                                + "and _format are managed by the connector: such entries are ignored with a "
+                                + "warning.",
+                        GROUP_POLL, ++order, Width.LONG, "Query parameters")
                 .define(POLL_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(100), Importance.MEDIUM,
-                        "Interval between incremental polls of each resource type.",
-                        GROUP_POLL, 2, Width.SHORT, "Poll interval (ms)")
+                        "Pause between the end of one incremental poll of a resource type and the next.",
+                        GROUP_POLL, ++order, Width.SHORT, "Poll interval (ms)")
                 .define(PAGE_SIZE, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM,
-                        "_count of each search page.", GROUP_POLL, 3, Width.SHORT, "Page size")
-                .define(TOPIC_PREFIX, Type.STRING, "fhir.", Importance.HIGH,
-                        "Prefix of the topic per resource type (topic = prefix + resource type).",
-                        GROUP_OUTPUT, 1, Width.MEDIUM, "Topic prefix");
+                        "_count of each search and _history page.",
+                        GROUP_POLL, ++order, Width.SHORT, "Page size")
+                .define(SINCE, Type.STRING, "", new SinceValidator(), Importance.MEDIUM,
+                        "First watermark when no offset is stored yet: an instant with offset "
+                                + "(2024-01-31T00:00:00Z) or a date (read as midnight UTC). Empty: load every "
+                                + "resource. Ignored once the connector has offsets.",
+                        GROUP_POLL, ++order, Width.MEDIUM, "Since")
+                .define(DELETES_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                        "Read deletions from each type's _history and emit tombstones (key Type/id, null value).",
+                        GROUP_POLL, ++order, Width.SHORT, "Deletes as tombstones");
+
+        order = 0;
+        def
+                .define(SUBSCRIPTION_ENABLED, Type.BOOLEAN, false, Importance.HIGH,
+                        "Create rest-hook Subscription resources on the server and receive their notifications "
+                                + "in task 0 (polling continues as the safety net and catch-up).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Subscriptions enabled")
+                .define(SUBSCRIPTION_TYPE, Type.STRING, "rest-hook", new SubscriptionTypeValidator(),
+                        Importance.LOW, "Subscription channel type. Only rest-hook is supported.",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Subscription type")
+                .define(SUBSCRIPTION_CRITERIA, Type.STRING, "", Importance.HIGH,
+                        "Subscription criteria, e.g. 'Observation?status=final'; several separated by ' | '. "
+                                + "Each names a type that is in " + RESOURCE_TYPES + ".",
+                        GROUP_SUBSCRIPTION, ++order, Width.LONG, "Criteria")
+                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", new HttpUrlValidator(true), Importance.HIGH,
+                        "URL the FHIR server calls (Subscription.channel.endpoint): a name that reaches the worker "
+                                + "running task 0, e.g. through a load balancer. Its path is where the listener "
+                                + "accepts notifications. Empty: http://<task 0's host name>:<listener port>"
+                                + DEFAULT_WEBHOOK_PATH + ".",
+                        GROUP_SUBSCRIPTION, ++order, Width.LONG, "Channel endpoint")
+                .define(SUBSCRIPTION_HEADER, Type.PASSWORD, null, new HeaderValidator(), Importance.HIGH,
+                        "Secret header 'Name: value' put in Subscription.channel.header and required on every "
+                                + "notification (401 otherwise), e.g. 'Authorization: Bearer ${file:...}'. Empty: "
+                                + "task 0 generates a random bearer token on each start and registers it.",
+                        GROUP_SUBSCRIPTION, ++order, Width.LONG, "Channel header")
+                .define(SUBSCRIPTION_LISTENER_PORT, Type.INT, 8090, Range.between(1, 65535), Importance.HIGH,
+                        "Local port of the notification listener (task 0).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener port")
+                .define(SUBSCRIPTION_LISTENER_BIND, Type.STRING, "0.0.0.0", Importance.LOW,
+                        "Local address the listener binds to.",
+                        GROUP_SUBSCRIPTION, ++order, Width.MEDIUM, "Listener bind address")
+                .define(SUBSCRIPTION_TTL_MS, Type.LONG, 3_600_000L, Range.atLeast(10_000), Importance.MEDIUM,
+                        "Subscription.end is set this far ahead and renewed every third of it while task 0 runs, "
+                                + "so Subscriptions of a deleted connector expire.",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Subscription TTL (ms)")
+                .define(SUBSCRIPTION_ACK_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
+                        "How long a notification waits for its record to be written to Kafka before it is "
+                                + "answered 503 (the server retries; polling catches up anyway).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Notification ack timeout (ms)");
+        TlsConfig.define(def, SUBSCRIPTION_TLS_PREFIX, GROUP_LISTENER_TLS, "the subscription listener");
+
+        order = 0;
+        def
+                .define(TOPIC_PREFIX, Type.STRING, "fhir.", new TopicPrefixValidator(), Importance.HIGH,
+                        "Prefix of the topic per resource type (topic = prefix + resource type, e.g. fhir.Patient).",
+                        GROUP_OUTPUT, ++order, Width.MEDIUM, "Topic prefix")
+                .define(MAX_BATCH_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
+                        "Records handed to the worker by one poll(); whole pages are never split, so a batch may "
+                                + "exceed this by less than one page.",
+                        GROUP_OUTPUT, ++order, Width.SHORT, "Max batch size")
+                .define(QUEUE_CAPACITY, Type.INT, 5000, Range.atLeast(1), Importance.LOW,
+                        "Records a task buffers between fetching and the worker; fetching pauses when it is full.",
+                        GROUP_OUTPUT, ++order, Width.SHORT, "Queue capacity");
+        return def;
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+    // Cross-field validation
+    // ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Problems that single-key validators cannot see, keyed by the canonical config name they belong to.
+     * {@code props} are the raw properties (synonyms allowed); keys that fail their own validator are skipped
+     * here, since ConfigDef already reports them.
+     */
+    public static Map<String, List<String>> problems(Map<String, String> rawProps) {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        for (String conflict : ALIASES.conflicts(rawProps)) {
+            String alias = conflict.substring(1, conflict.indexOf('\'', 1));
+            add(problems, ALIASES.canonical(alias), conflict);
+        }
+        Map<String, String> props = ALIASES.canonicalize(rawProps);
+        String authType = lower(props.getOrDefault(AUTH_TYPE, AUTH_NONE));
+        switch (authType) {
+            case AUTH_BASIC -> {
+                requireValue(problems, props, BASIC_USERNAME, "is required when " + AUTH_TYPE + "=basic");
+                requireValue(problems, props, BASIC_PASSWORD, "is required when " + AUTH_TYPE + "=basic");
+            }
+            case AUTH_BEARER -> requireValue(problems, props, BEARER_TOKEN,
+                    "is required when " + AUTH_TYPE + "=bearer");
+            case AUTH_OAUTH2 -> {
+                requireValue(problems, props, OAUTH_TOKEN_ENDPOINT, "is required when " + AUTH_TYPE
+                        + "=oauth2: the client credentials grant needs the token endpoint URL");
+                requireValue(problems, props, OAUTH_CLIENT_ID, "is required when " + AUTH_TYPE + "=oauth2");
+                requireValue(problems, props, OAUTH_CLIENT_SECRET, "is required when " + AUTH_TYPE + "=oauth2");
+            }
+            default -> {
+            }
+        }
+
+        List<String> types = listOrEmpty(props.get(RESOURCE_TYPES));
+        if (!types.isEmpty()) {
+            QueryParameters params = QueryParameters.parse(props.get(QUERY_PARAMETERS), types);
+            params.errors().forEach(e -> add(problems, QUERY_PARAMETERS, e));
+        }
+
+        if (Boolean.parseBoolean(props.getOrDefault(SUBSCRIPTION_ENABLED, "false").trim())) {
+            String criteria = props.getOrDefault(SUBSCRIPTION_CRITERIA, "");
+            if (criteria.isBlank()) {
+                add(problems, SUBSCRIPTION_CRITERIA, "is required when " + SUBSCRIPTION_ENABLED
+                        + "=true, e.g. 'Observation?status=final'");
+            } else {
+                for (String c : splitCriteria(criteria)) {
+                    String type = criteriaType(c);
+                    if (!R4ResourceTypes.isResourceType(type)) {
+                        add(problems, SUBSCRIPTION_CRITERIA, "'" + c + "' does not start with a FHIR R4 resource "
+                                + "type (expected e.g. 'Observation?status=final')");
+                    } else if (!types.isEmpty() && !types.contains(type)) {
+                        add(problems, SUBSCRIPTION_CRITERIA, "'" + c + "' is for " + type + ", which is not in "
+                                + RESOURCE_TYPES + ": add it there, its notifications are deduplicated against "
+                                + "that type's polling");
+                    }
+                }
+            }
+            String tlsEnabled = props.getOrDefault(SUBSCRIPTION_TLS_PREFIX + TlsConfig.ENABLED, "false");
+            if (Boolean.parseBoolean(tlsEnabled.trim())) {
+                try {
+                    TlsConfig tls = TlsConfig.from(new AbstractConfig(tlsOnlyDef(), tlsProps(props)),
+                            SUBSCRIPTION_TLS_PREFIX);
+                    tls.problems().forEach((key, message) -> add(problems, key, message));
+                } catch (ConfigException e) {
+                    // the single-key validators already report this
+                }
+            }
+        }
+
+        String truststore = props.get(TRUSTSTORE_LOCATION);
+        if (truststore != null && !truststore.isBlank() && !Files.isReadable(Path.of(truststore))) {
+            add(problems, TRUSTSTORE_LOCATION, "cannot read the file " + truststore);
+        }
+        return problems;
+    }
+
+    private static ConfigDef tlsOnlyDef() {
+        return TlsConfig.define(new ConfigDef(), SUBSCRIPTION_TLS_PREFIX, GROUP_LISTENER_TLS, "the listener");
+    }
+
+    private static Map<String, String> tlsProps(Map<String, String> props) {
+        Map<String, String> result = new LinkedHashMap<>();
+        props.forEach((k, v) -> {
+            if (k.startsWith(SUBSCRIPTION_TLS_PREFIX)) {
+                result.put(k, v);
+            }
+        });
+        return result;
+    }
+
+    private static void requireValue(Map<String, List<String>> problems, Map<String, String> props, String key,
+                                     String message) {
+        String value = props.get(key);
+        if (value == null || value.isBlank()) {
+            add(problems, key, message);
+        }
+    }
+
+    private static void add(Map<String, List<String>> problems, String key, String message) {
+        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> listOrEmpty(String value) {
+        List<String> result = new ArrayList<>();
+        if (value == null) {
+            return result;
+        }
+        for (String s : value.split(",")) {
+            if (!s.isBlank()) {
+                result.add(s.trim());
+            }
+        }
+        return result;
+    }
+
+    /** Criteria are separated by '|' surrounded by spaces, or by a new line ('|' alone is a token separator). */
+    public static List<String> splitCriteria(String criteria) {
+        List<String> result = new ArrayList<>();
+        if (criteria == null) {
+            return result;
+        }
+        for (String c : criteria.split("\\s+\\|\\s+|\\r?\\n")) {
+            if (!c.isBlank()) {
+                result.add(c.trim());
+            }
+        }
+        return result;
+    }
+
+    /** The resource type a criteria string starts with ({@code Observation?status=final} -> Observation). */
+    public static String criteriaType(String criteria) {
+        int q = criteria.indexOf('?');
+        return (q < 0 ? criteria : criteria.substring(0, q)).trim();
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+    // Typed accessors
+    // ----------------------------------------------------------------------------------------------------
+
+    /** Base URL without a trailing slash. */
+    public String fhirUrl() {
+        String url = getString(FHIR_URL).trim();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return url;
+    }
+
+    public String authType() {
+        return lower(getString(AUTH_TYPE));
+    }
+
+    public Password bearerToken() {
+        return getPassword(BEARER_TOKEN);
+    }
+
+    public String basicUsername() {
+        return getString(BASIC_USERNAME);
+    }
+
+    public Password basicPassword() {
+        return getPassword(BASIC_PASSWORD);
+    }
+
+    public String oauthTokenEndpoint() {
+        return getString(OAUTH_TOKEN_ENDPOINT);
+    }
+
+    public String oauthClientId() {
+        return getString(OAUTH_CLIENT_ID);
+    }
+
+    public Password oauthClientSecret() {
+        return getPassword(OAUTH_CLIENT_SECRET);
+    }
+
+    public String oauthScope() {
+        return getString(OAUTH_SCOPE);
+    }
+
+    public boolean oauthClientSecretPost() {
+        return "client_secret_post".equalsIgnoreCase(getString(OAUTH_CLIENT_AUTH_METHOD));
+    }
+
+    /** Configured resource types, in order, without duplicates. */
+    public List<String> resourceTypes() {
+        return List.copyOf(new LinkedHashSet<>(trimmed(getList(RESOURCE_TYPES))));
+    }
+
+    public QueryParameters queryParameters() {
+        return queryParameters;
+    }
+
+    public long pollIntervalMs() {
+        return getLong(POLL_INTERVAL_MS);
+    }
+
+    public int pageSize() {
+        return getInt(PAGE_SIZE);
+    }
+
+    public int concurrentRequests() {
+        return getInt(CONCURRENT_REQUESTS);
+    }
+
+    public int connectTimeoutMs() {
+        return getInt(CONNECT_TIMEOUT_MS);
+    }
+
+    public int readTimeoutMs() {
+        return getInt(READ_TIMEOUT_MS);
+    }
+
+    public boolean gzipEnabled() {
+        return getBoolean(GZIP_ENABLED);
+    }
+
+    public String truststoreLocation() {
+        String value = getString(TRUSTSTORE_LOCATION);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    public Password truststorePassword() {
+        return getPassword(TRUSTSTORE_PASSWORD);
+    }
+
+    public String truststoreType() {
+        return getString(TRUSTSTORE_TYPE).toUpperCase(Locale.ROOT);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    public long retryBackoffMaxMs() {
+        return Math.max(getLong(RETRY_BACKOFF_MAX_MS), getLong(RETRY_BACKOFF_MS));
+    }
+
+    public int retryMaxAttempts() {
+        return getInt(RETRY_MAX_ATTEMPTS);
+    }
+
+    /** The canonical first watermark, or null when {@code fhir.since} is empty. */
+    public String since() {
+        String value = getString(SINCE);
+        return value == null || value.isBlank() ? null : canonicalInstant(value.trim());
+    }
+
+    public boolean deletesEnabled() {
+        return getBoolean(DELETES_ENABLED);
+    }
+
+    public boolean subscriptionEnabled() {
+        return getBoolean(SUBSCRIPTION_ENABLED);
+    }
+
+    public List<String> subscriptionCriteria() {
+        return splitCriteria(getString(SUBSCRIPTION_CRITERIA));
+    }
+
+    /** Resource types named by the subscription criteria (handled by task 0), in order. */
+    public List<String> subscriptionTypes() {
+        LinkedHashSet<String> types = new LinkedHashSet<>();
+        if (subscriptionEnabled()) {
+            subscriptionCriteria().forEach(c -> types.add(criteriaType(c)));
+        }
+        return List.copyOf(types);
+    }
+
+    /** The configured channel endpoint, or null to derive one from the host name. */
+    public String subscriptionEndpoint() {
+        String value = getString(SUBSCRIPTION_ENDPOINT);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    public Password subscriptionHeader() {
+        return getPassword(SUBSCRIPTION_HEADER);
+    }
+
+    public int listenerPort() {
+        return getInt(SUBSCRIPTION_LISTENER_PORT);
+    }
+
+    public String listenerBindAddress() {
+        return getString(SUBSCRIPTION_LISTENER_BIND);
+    }
+
+    public long subscriptionTtlMs() {
+        return getLong(SUBSCRIPTION_TTL_MS);
+    }
+
+    public long ackTimeoutMs() {
+        return getLong(SUBSCRIPTION_ACK_TIMEOUT_MS);
+    }
+
+    public TlsConfig listenerTls() {
+        return TlsConfig.from(this, SUBSCRIPTION_TLS_PREFIX);
+    }
+
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX);
+    }
+
+    public int maxBatchSize() {
+        return getInt(MAX_BATCH_SIZE);
+    }
+
+    public int queueCapacity() {
+        return getInt(QUEUE_CAPACITY);
+    }
+
+    private static List<String> trimmed(List<String> values) {
+        List<String> result = new ArrayList<>();
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                result.add(v.trim());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * An instant with offset, kept as written (full precision), or a date turned into midnight UTC.
+     *
+     * @throws DateTimeParseException when neither
+     */
+    static String canonicalInstant(String value) {
+        if (value.length() == 10) {
+            return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC).toString();
+        }
+        OffsetDateTime.parse(value);
+        return value;
+    }
+
+    /** Parses a FHIR instant (always with an offset) to an Instant. */
+    public static Instant parseInstant(String value) {
+        return OffsetDateTime.parse(value).toInstant();
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+    // Validators and recommenders
+    // ----------------------------------------------------------------------------------------------------
+
+    static final class HttpUrlValidator implements ConfigDef.Validator {
+        private final boolean optional;
+
+        HttpUrlValidator(boolean optional) {
+            this.optional = optional;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString().trim();
+            if (s.isEmpty()) {
+                if (optional) {
+                    return;
+                }
+                throw new ConfigException(name, value, "must be an http(s) URL, e.g. https://fhir.example.org/fhir");
+            }
+            try {
+                URI uri = new URI(s);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                    throw new ConfigException(name, s, "must be an absolute http(s) URL with a host name");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name, s, "is not a valid URL: " + e.getReason());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "absolute http(s) URL" + (optional ? " or empty" : "");
+        }
+    }
+
+    static final class FhirVersionValidator implements ConfigDef.Validator {
+        private static final Set<String> R4 = Set.of("r4", "4.0", "4.0.0", "4.0.1");
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
+            if (!R4.contains(s)) {
+                throw new ConfigException(name, value, "FHIR version '" + value + "' is not supported: this connector "
+                        + "reads FHIR R4 servers only (use R4, 4.0 or 4.0.1)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "R4 (or 4.0, 4.0.1)";
+        }
+    }
+
+    static final class SubscriptionTypeValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString().trim();
+            if (!s.equalsIgnoreCase("rest-hook")) {
+                throw new ConfigException(name, value, "only rest-hook subscriptions are supported (websocket, email "
+                        + "and message channels cannot deliver to a Connect task)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "rest-hook";
+        }
+    }
+
+    static final class ResourceTypesValidator implements ConfigDef.Validator {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void ensureValid(String name, Object value) {
+            List<String> types = value == null ? List.of() : trimmed((List<String>) value);
+            if (types.isEmpty()) {
+                throw new ConfigException(name, value, "list at least one resource type, e.g. Patient,Observation");
+            }
+            for (String t : types) {
+                if (!R4ResourceTypes.isResourceType(t)) {
+                    throw new ConfigException(name, value, "'" + t + "' is not a FHIR R4 resource type (names are "
+                            + "case-sensitive, e.g. Patient, MedicationRequest)");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty list of FHIR R4 resource types";
+        }
+    }
+
+    static final class SinceValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            try {
+                canonicalInstant(s);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(name, value, "must be an instant with offset (2024-01-31T00:00:00Z, "
+                        + "2024-01-31T08:00:00.000+01:00) or a date (2024-01-31)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty, ISO-8601 instant with offset, or date";
+        }
+    }
+
+    static final class HeaderValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String s = value instanceof Password p ? p.value() : value.toString();
+            if (s == null || s.isBlank()) {
+                return;
+            }
+            int colon = s.indexOf(':');
+            // messages never echo the value: it is a secret
+            if (colon <= 0 || s.substring(colon + 1).isBlank()) {
+                throw new ConfigException(name + " must be 'Header-Name: value', e.g. 'Authorization: Bearer <token>'");
+            }
+            if (!s.substring(0, colon).trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new ConfigException(name + " has an invalid header name before ':'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "'Header-Name: value' or empty";
+        }
+    }
+
+    static final class TopicPrefixValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString();
+            if (!s.matches("[A-Za-z0-9._-]*")) {
+                throw new ConfigException(name, value, "may only contain letters, digits, '.', '_' and '-' (topic "
+                        + "names)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "topic name characters";
+        }
+    }
+
+    static final class ChoiceRecommender implements ConfigDef.Recommender {
+        private final List<Object> values;
+
+        ChoiceRecommender(Object... values) {
+            this.values = List.of(values);
+        }
+
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return new ArrayList<>(values); // ConfigDef edits the list it gets
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            return true;
+        }
+    }
+
+    static final class AuthVisible implements ConfigDef.Recommender {
+        private final String authType;
+
+        AuthVisible(String authType) {
+            this.authType = authType;
+        }
+
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            Object type = parsedConfig.get(AUTH_TYPE);
+            return type != null && authType.equalsIgnoreCase(type.toString());
+        }
     }
 }
