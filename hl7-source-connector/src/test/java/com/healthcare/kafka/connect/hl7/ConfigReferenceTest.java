@@ -15,7 +15,7 @@ class ConfigReferenceTest {
     void committedReferenceMatchesTheConfigDef() {
         String md = ConfigDocs.toMarkdown("HL7 v2 MLLP source: " + Hl7SourceConnector.class.getName(),
                 "Receives HL7 v2 over MLLP and writes each message to Kafka; the sender's ACK follows the Kafka "
-                        + "commit. See the README for semantics.",
+                        + "commit. Semantics, guarantees and their limits: [hl7-source.md](../hl7-source.md).",
                 Hl7SourceConnectorConfig.CONFIG_DEF, Hl7SourceConnectorConfig.ALIASES.aliases());
         assertThat(ConfigDocs.checkOrUpdate(Path.of("..", "docs", "config", "Hl7SourceConnector.md"), md,
                 Boolean.getBoolean("config.docs.update"))).isNull();

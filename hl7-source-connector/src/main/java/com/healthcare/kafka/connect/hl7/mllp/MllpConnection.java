@@ -1,0 +1,66 @@
+package com.healthcare.kafka.connect.hl7.mllp;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.healthcare.kafka.connect.hl7.delivery.FrameOwner;
+import com.healthcare.kafka.connect.hl7.delivery.InboundFrame;
+
+/**
+ * One MLLP connection. All fields are used by the selector thread only, except {@link #frameCompleted}, which any
+ * thread may call and which only hands the connection to the selector.
+ */
+final class MllpConnection implements FrameOwner {
+
+    final MllpServer server;
+    final SocketChannel channel;
+    final Transport transport;
+    final String remote;
+    final MllpFrameDecoder decoder;
+    final ByteBuffer readBuffer;
+    /** Answerable frames in arrival order; responses are written in this order. */
+    final ArrayDeque<InboundFrame> pending = new ArrayDeque<>();
+    final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    final AtomicBoolean readySignalled = new AtomicBoolean();
+    SelectionKey key;
+    long outboundBytes;
+    long lastActivityNanos;
+    /** A frame that did not fit in the in-flight limits: reading is paused until it does. */
+    InboundFrame parked;
+    /** Reading paused because the peer does not read our responses. */
+    boolean outboundBlocked;
+    /** Nothing more is read: an oversized frame, end of input, or shutdown. */
+    boolean readingStopped;
+    /** Close once pending responses are written. */
+    boolean closeWhenDone;
+    boolean closed;
+
+    MllpConnection(MllpServer server, SocketChannel channel, Transport transport, String remote, int maxFrameBytes,
+                   int readBufferBytes) {
+        this.server = server;
+        this.channel = channel;
+        this.transport = transport;
+        this.remote = remote;
+        this.decoder = new MllpFrameDecoder(maxFrameBytes);
+        this.readBuffer = ByteBuffer.allocate(readBufferBytes);
+        this.lastActivityNanos = System.nanoTime();
+    }
+
+    @Override
+    public void frameCompleted(InboundFrame frame) {
+        server.onFrameCompleted(this, frame);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+
+    /** Whether the selector should read from this connection now. */
+    boolean wantsRead() {
+        return !closed && parked == null && !outboundBlocked && !readingStopped;
+    }
+}
