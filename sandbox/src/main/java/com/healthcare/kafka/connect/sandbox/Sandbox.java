@@ -73,7 +73,7 @@ public final class Sandbox {
             sandbox.checkPortsFree();
             long started = System.nanoTime();
             sandbox.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(sandbox::stop, "sandbox-shutdown"));
+            sandbox.stopOnSignals();
             sandbox.applyConfigs();
             sandbox.printSummary(Duration.ofNanos(System.nanoTime() - started));
             sandbox.connect.awaitStop();
@@ -82,6 +82,38 @@ public final class Sandbox {
             sandbox.stop();
             System.exit(1);
         }
+    }
+
+    /**
+     * Ctrl-C and SIGTERM stop the worker, then the broker, in that order, before the JVM exits. Done from a signal
+     * handler rather than a shutdown hook: Connect and Jetty register hooks of their own, and hooks run
+     * concurrently, so a hook-based stop could race the REST server's own shutdown and hang.
+     */
+    @SuppressWarnings("restriction")
+    void stopOnSignals() {
+        sun.misc.SignalHandler handler = signal -> {
+            Thread stopper = new Thread(() -> {
+                Thread watchdog = new Thread(() -> {
+                    try {
+                        Thread.sleep(90_000);
+                        System.err.println("sandbox: stopping took over 90 s; halting");
+                        Runtime.getRuntime().halt(1);
+                    } catch (InterruptedException e) {
+                        // stopped in time
+                    }
+                }, "sandbox-stop-watchdog");
+                watchdog.setDaemon(true);
+                watchdog.start();
+                stop();
+                watchdog.interrupt();
+                System.exit(0);
+            }, "sandbox-stop");
+            stopper.start();
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
+        // Any other exit path (an error, System.exit elsewhere) still stops in order.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "sandbox-shutdown"));
     }
 
     /** A port already in use is the most common first-run problem: say which and what to do. */

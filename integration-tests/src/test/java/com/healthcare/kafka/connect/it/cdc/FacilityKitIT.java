@@ -235,8 +235,10 @@ class FacilityKitIT {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdout())
                 .isEqualTo(CONNECTOR + ": updated (changed: transforms.facility.facility.name)\n");
-        assertThat(connectorConfig().path("transforms.facility.facility.name").asText())
-                .isEqualTo("Kit \"Renamed\" Hôpital \\ IV");
+        // The worker serves the new config once the rebalance that the update triggers is over.
+        Awaitility.await("updated config served").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(connectorConfig().path("transforms.facility.facility.name").asText())
+                        .isEqualTo("Kit \"Renamed\" Hôpital \\ IV"));
         assertThat(configTopicRecords()).isGreaterThan(before);
         awaitRunning();
 

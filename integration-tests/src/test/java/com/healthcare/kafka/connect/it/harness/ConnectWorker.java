@@ -151,15 +151,35 @@ public final class ConnectWorker implements AutoCloseable {
         return cluster.endpointForResource(resource);
     }
 
-    /** GET on the worker's REST API, parsed as JSON; fails on a non-2xx status. */
+    /**
+     * GET on the worker's REST API, parsed as JSON; fails on a non-2xx status. While the group rebalances (after a
+     * config change) the worker answers 409 or 500 "rebalance ..." for a moment: those are retried for up to 60 s.
+     */
     public JsonNode getJson(String resource) {
-        // var: Response is jakarta.ws.rs on Kafka 4.x and javax.ws.rs on 3.x; the harness compiles against both.
-        var response = cluster.requestGet(endpoint(resource));
-        Object entity = response.getEntity();
-        String body = entity == null ? "" : entity.toString();
-        if (response.getStatus() / 100 != 2) {
-            throw new AssertionError("GET " + resource + " -> " + response.getStatus() + ": " + body);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            // var: Response is jakarta.ws.rs on Kafka 4.x and javax.ws.rs on 3.x; the harness compiles on both.
+            var response = cluster.requestGet(endpoint(resource));
+            Object entity = response.getEntity();
+            String body = entity == null ? "" : entity.toString();
+            if (response.getStatus() / 100 == 2) {
+                return parse(body);
+            }
+            boolean rebalancing = response.getStatus() == 409
+                    || (response.getStatus() == 500 && body.toLowerCase(java.util.Locale.ROOT).contains("rebalanc"));
+            if (!rebalancing || System.nanoTime() > deadline) {
+                throw new AssertionError("GET " + resource + " -> " + response.getStatus() + ": " + body);
+            }
+            try {
+                Thread.sleep(200); // polling interval of a retry loop, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
         }
+    }
+
+    private static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
