@@ -9,7 +9,7 @@ import java.lang.reflect.InvocationTargetException;
  * connect-runtime 3.9 puts Jetty 9.4 (javax.servlet, the same {@code org.eclipse.jetty.server} package names) on the
  * classpath, so there the ITs use {@link JdkFhirStub}, a JDK HTTP server answering the same searches.
  */
-interface CompatFhirServer extends AutoCloseable {
+public interface CompatFhirServer extends AutoCloseable {
 
     String HAPI_IMPL = "com.healthcare.kafka.connect.it.compat.hapi.HapiCompatFhirServer";
 
