@@ -49,7 +49,8 @@ class Hl7FailoverIT {
     private static final int TASKS = 3;
     private static final int SENDERS = 6;
     private static final int ACKED_BEFORE_KILL = 150;
-    private static final int ACKED_AFTER_MOVE = 300;
+    private static final int ACKED_AFTER_MOVE = 600;
+    private static final int ROTATE_EVERY = 10;
 
     static EmbeddedKafkaCluster kafka;
     static WorkerJvms workers;
@@ -88,6 +89,8 @@ class Hl7FailoverIT {
         workers.putConnector(CONNECTOR, config);
         Map<Integer, String> before = workers.awaitTasksOnLiveWorkers(CONNECTOR, TASKS, Duration.ofMinutes(3));
         assertThat(new HashSet<>(before.values())).as("tasks spread over workers: %s", before).hasSizeGreaterThan(1);
+        // One port, several processes: SO_REUSEPORT lets each worker JVM's task bind it.
+        awaitListenersMatch(before, port);
 
         try (TopicTally tally = new TopicTally(kafka.bootstrapServers(), TOPIC_PREFIX + "ADT", Hl7FailoverIT::controlId);
              Senders senders = new Senders(port)) {
@@ -113,6 +116,10 @@ class Hl7FailoverIT {
             Map<Integer, String> after = workers.awaitTasksOnLiveWorkers(CONNECTOR, TASKS, Duration.ofMinutes(3));
             long moveMillis = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(after.values()).doesNotContain(victim.id());
+            // The moved task listens on the survivor: each live worker owns one listening socket per task it runs.
+            awaitListenersMatch(after, port);
+            // New connections from now on, so the kernel also hands some to the moved task.
+            senders.rotateConnections.set(true);
             int ackedAtMove = senders.acked.size();
             Awaitility.await("acknowledgements after the tasks moved").atMost(Duration.ofMinutes(2))
                     .until(() -> senders.acked.size() >= ackedAtMove + ACKED_AFTER_MOVE);
@@ -127,11 +134,25 @@ class Hl7FailoverIT {
             assertThat(missing).as("acknowledged messages missing from Kafka").isEmpty();
             System.out.printf("Hl7FailoverIT: tasks %s -> %s, killed %s holding %d of %d connections %s; tasks moved "
                     + "%d ms after the kill; %d sent (attempts), %d AA (%d at the kill, %d when the tasks moved), "
-                    + "%d sender errors/reconnects/resends, %d records for %d ids, %d ids stored more than once%n",
+                    + "%d sender errors/resends, %d connections, %d records for %d ids, %d ids stored more than once%n",
                     before, after, victim.name(), connections.get(victim), SENDERS, connections.values(), moveMillis,
                     senders.attempts.get(), acked.size(), ackedAtKill, ackedAtMove, senders.failures.get(),
+                    senders.connections.get(),
                     tally.records(), tally.distinct(), tally.duplicated());
         }
+    }
+
+    private static void awaitListenersMatch(Map<Integer, String> placement, int port) {
+        Awaitility.await("listening sockets match the placement " + placement).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    for (WorkerJvms.Worker worker : workers.alive()) {
+                        long tasks = placement.values().stream().filter(worker.id()::equals).count();
+                        if (listeners(worker.process().pid(), port) != tasks) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     private static String controlId(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
@@ -142,9 +163,19 @@ class Hl7FailoverIT {
     /**
      * How many established TCP connections to {@code port} are owned by process {@code pid}: the socket inodes in
      * /proc/net/tcp{,6} whose local port is {@code port}, intersected with the process's socket file descriptors.
-     * (SO_REUSEPORT is Linux-only, like this.)
+     * (SO_REUSEPORT across processes is Linux-only, like /proc.)
      */
     static int establishedConnections(long pid, int port) throws IOException {
+        return sockets(pid, port, "01");
+    }
+
+    /** How many listening sockets on {@code port} process {@code pid} owns: one per task it runs. */
+    static int listeners(long pid, int port) throws IOException {
+        return sockets(pid, port, "0A");
+    }
+
+    /** Sockets of process {@code pid} with local port {@code port} in TCP state {@code state} (hex, as in /proc). */
+    private static int sockets(long pid, int port, String state) throws IOException {
         Set<String> inodes = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             Path file = Path.of(table);
@@ -155,7 +186,7 @@ class Hl7FailoverIT {
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 int localPort = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
-                if (localPort == port && "01".equals(f[3])) {
+                if (localPort == port && state.equals(f[3])) {
                     inodes.add(f[9]);
                 }
             }
@@ -192,6 +223,9 @@ class Hl7FailoverIT {
         final Map<String, Boolean> acked = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger attempts = new AtomicInteger();
+        final AtomicInteger connections = new AtomicInteger();
+        /** When set, each sender opens a new connection every few messages. */
+        final AtomicBoolean rotateConnections = new AtomicBoolean();
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final List<Thread> threads = new ArrayList<>();
         private final int port;
@@ -232,11 +266,16 @@ class Hl7FailoverIT {
                         try {
                             if (connection == null) {
                                 connection = new Connection(port);
+                                connections.incrementAndGet();
                             }
                             attempts.incrementAndGet();
                             String response = connection.exchange(message, 15_000);
                             if (response.contains("MSA|AA|" + controlId)) {
                                 acked.put(controlId, Boolean.TRUE);
+                                if (rotateConnections.get() && i % ROTATE_EVERY == 0) {
+                                    connection.close();
+                                    connection = null;
+                                }
                                 break;
                             }
                             failures.incrementAndGet();

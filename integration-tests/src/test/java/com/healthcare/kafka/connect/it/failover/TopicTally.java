@@ -66,6 +66,17 @@ final class TopicTally implements AutoCloseable {
         return counts.values().stream().filter(n -> n > 1).count();
     }
 
+    /** The identities stored more than once. */
+    java.util.Set<String> duplicatedIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        counts.forEach((id, n) -> {
+            if (n > 1) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
     /** Records beyond the first of each identity. */
     long extraCopies() {
         return records.get() - counts.size();
