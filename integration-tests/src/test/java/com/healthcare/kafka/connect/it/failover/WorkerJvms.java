@@ -124,7 +124,7 @@ final class WorkerJvms implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.connect.cli.ConnectDistributed", file.toString());
+                WorkerMain.class.getName(), file.toString());
         builder.redirectErrorStream(true);
         Path log = workDir.resolve(name + ".log");
         builder.redirectOutput(log.toFile());
@@ -206,7 +206,8 @@ final class WorkerJvms implements AutoCloseable {
     /** Waits until every task runs on a live worker; returns the placement. */
     Map<Integer, String> awaitTasksOnLiveWorkers(String connector, int tasks, Duration timeout) {
         Map<Integer, String>[] placement = new Map[1];
-        Awaitility.await(connector + ": " + tasks + " tasks RUNNING on live workers").atMost(timeout)
+        Awaitility.await(connector + ": " + tasks + " tasks RUNNING on live workers (worker logs in " + workDir + ")")
+                .atMost(timeout)
                 .pollInterval(Duration.ofMillis(500)).until(() -> {
                     Map<Integer, String> now = runningTasks(connector, tasks);
                     List<String> live = alive().stream().map(Worker::id).toList();
