@@ -101,8 +101,7 @@ class FhirFailoverIT {
              Writer writer = new Writer()) {
             writer.start();
             workers.putConnector(CONNECTOR, config);
-            WorkerJvms.Worker victim = workers.byId(workers.awaitTasksOnLiveWorkers(CONNECTOR, 1,
-                    Duration.ofMinutes(3)).get(0));
+            workers.awaitTasksOnLiveWorkers(CONNECTOR, 1, Duration.ofMinutes(3));
 
             Awaitility.await("records and a committed offset before the kill").atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(250))
@@ -115,6 +114,9 @@ class FhirFailoverIT {
                     });
             // Offsets only move forward: the survivor resumes at this watermark or a later one.
             Instant committedBeforeKill = committedWatermark();
+            // Where the task runs now (a worker that joined late may have taken it over since it started).
+            WorkerJvms.Worker victim = workers.byId(workers.awaitTasksOnLiveWorkers(CONNECTOR, 1,
+                    Duration.ofMinutes(1)).get(0));
             int createdAtKill = writer.created.get();
             int storedAtKill = tally.distinct();
             long killedAt = System.nanoTime();

@@ -87,6 +87,12 @@ class Hl7FailoverIT {
         config.put("topic.creation.default.replication.factor", "1");
         config.put("topic.creation.default.partitions", "3");
         workers.putConnector(CONNECTOR, config);
+        // Workers still joining the group can take tasks over after the first assignment: wait for the spread.
+        Awaitility.await("tasks spread over more than one worker").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Map<Integer, String> placement = workers.runningTasks(CONNECTOR, TASKS);
+                    return placement != null && new HashSet<>(placement.values()).size() > 1;
+                });
         Map<Integer, String> before = workers.awaitTasksOnLiveWorkers(CONNECTOR, TASKS, Duration.ofMinutes(3));
         assertThat(new HashSet<>(before.values())).as("tasks spread over workers: %s", before).hasSizeGreaterThan(1);
         // One port, several processes: SO_REUSEPORT lets each worker JVM's task bind it.
