@@ -221,12 +221,14 @@ class Hl7FuzzIT {
             }
             String summary = String.format("seed=%d frames(target)=%,d malformed sent=%,d valid sent=%,d valid AA=%,d "
                             + "duration=%.1f s malformed/s=%,.0f connections=%,d rejected answers=%,d "
-                            + "closed without answer=%,d error records=%,d (expected %,d + up to %,d reset) "
+                            + "closed without answer=%,d error records=%,d (expected %,d + up to %,d reset, "
+                            + "%,d of these recorded) "
                             + "max heap used=%d MiB max heap after GC=%d MiB live before=%d MiB live after=%d MiB "
                             + "(max %d MiB)%n  by kind: %s%n  error classes: %s%n  metrics: %s",
                     seed, frames, malformedSent.sum(), sentValid.size(), ackedValid.size(), seconds,
                     malformedSent.sum() / seconds, connections.sum(), rejectedAnswers.sum(), closedWithoutAnswer.sum(),
-                    errorRecords, expectedErrorRecords.sum(), resetPieces.sum(), heap.maxUsed() >> 20,
+                    errorRecords, expectedErrorRecords.sum(), resetPieces.sum(),
+                    errorRecords - expectedErrorRecords.sum(), heap.maxUsed() >> 20,
                     heap.maxAfterGc() >> 20, liveBefore >> 20, liveAfter >> 20, HeapSampler.maxHeap() >> 20,
                     new TreeMap<>(sentByKind), errorClasses, metrics);
             log(summary);
@@ -238,10 +240,28 @@ class Hl7FuzzIT {
                     seed).isEqualTo(sentValid);
             assertThat(errorRecords).as("error records vs malformed pieces (seed %d)", seed)
                     .isBetween(expectedErrorRecords.sum(), expectedErrorRecords.sum() + resetPieces.sum());
+            // Each kind lands in its class: oversized frames as oversized, bytes outside frames as framing,
+            // unfinished frames as truncated; every complete malformed frame in one of the parse classes.
+            long sentOversized = sent("OVERSIZED") + sent("OVERSIZED_NO_END");
+            long sentFraming = sent("GARBAGE") + sent("GARBAGE_FLOOD");
+            long sentTruncated = sent("TRUNCATED_RESTART") + sent("NO_END_CLOSE") + sent("STALL");
+            long sentParseErrors = sent("RANDOM_FRAMED") + sent("GARBLED_ENCODING") + sent("BROKEN_MSH")
+                    + sent("UNDECODABLE");
+            assertThat(errorClasses.getOrDefault("oversized", 0L)).as("oversized").isEqualTo(sentOversized);
+            assertThat(errorClasses.getOrDefault("framing", 0L)).as("framing").isEqualTo(sentFraming);
+            assertThat(errorClasses.getOrDefault("truncated", 0L)).as("truncated (resets: at most one each)")
+                    .isBetween(sentTruncated, sentTruncated + resetPieces.sum());
+            long parseErrors = 0;
+            for (String parseClass : List.of("no_msh", "malformed", "missing_field", "undecodable",
+                    "unsupported_type")) {
+                parseErrors += errorClasses.getOrDefault(parseClass, 0L);
+            }
+            assertThat(parseErrors).as("complete malformed frames").isEqualTo(sentParseErrors);
+            assertThat(rejectedAnswers.sum()).as("AR/AE answers").isGreaterThanOrEqualTo(sentParseErrors);
             assertThat(worker.getJson("connectors/" + CONNECTOR + "/status").path("tasks").get(0).path("state")
                     .asText()).isEqualTo("RUNNING");
             // Bounded: the live set after GC never exceeds half the heap, and what the run leaves behind is small.
-            assertThat(heap.maxAfterGc()).as("max heap after GC").isLessThan(HeapSampler.maxHeap() / 2);
+            assertThat(heap.maxAfterGc()).as("max heap after GC").isLessThan(512L << 20);
             assertThat(liveAfter - liveBefore).as("heap retained by the run").isLessThan(128L << 20);
         } finally {
             pipelinesDone.set(true);
@@ -365,7 +385,8 @@ class Hl7FuzzIT {
         int n = 0;
         while (!pipelinesDone.get() || n < 10) {
             try {
-                switch (random.nextInt(5)) {
+                // Round robin over the kinds, so even a short run has each of them.
+                switch (n % 5) {
                     case 0:
                         oversized(random, true);
                         break;
@@ -596,6 +617,11 @@ class Hl7FuzzIT {
             sentValid.add(piece.controlId());
         }
         expectedErrorRecords.add(piece.errorRecords());
+    }
+
+    private long sent(String kind) {
+        LongAdder count = sentByKind.get(kind);
+        return count == null ? 0 : count.sum();
     }
 
     private void countKind(String kind) {
