@@ -15,13 +15,16 @@ final class FuzzFrames {
     static final byte FS = 0x1C;
     static final byte CR = 0x0D;
 
-    /** What the listener owes the sender for a piece of input. */
-    enum Answer { ACCEPT, REJECT, NONE }
+    /**
+     * What the listener owes the sender for a piece of input: AA, AR/AE, nothing, or (ANY, a mutated message
+     * that may or may not still be acceptable) AA with a record in a message topic or AR with an error record.
+     */
+    enum Answer { ACCEPT, REJECT, NONE, ANY }
 
     /** What was generated. */
     enum Kind {
         VALID, VALID_NO_CR, VALID_LF,
-        RANDOM_FRAMED, GARBLED_ENCODING, BROKEN_MSH, UNDECODABLE, TRUNCATED_RESTART, GARBAGE
+        RANDOM_FRAMED, GARBLED_ENCODING, BROKEN_MSH, UNDECODABLE, TRUNCATED_RESTART, GARBAGE, MUTATED
     }
 
     /**
@@ -33,8 +36,9 @@ final class FuzzFrames {
      *                     frame, GARBAGE or TRUNCATED_RESTART, must be followed by a framed one)
      */
     record Piece(Kind kind, byte[] bytes, Answer answer, String controlId, int errorRecords, boolean framed) {
+        /** Malformed for sure (a mutated message is counted once the listener has judged it). */
         boolean malformed() {
-            return answer != Answer.ACCEPT;
+            return answer == Answer.REJECT || answer == Answer.NONE;
         }
     }
 
@@ -101,16 +105,55 @@ final class FuzzFrames {
         if (!mustBeFramed && roll < 27) {
             return truncatedRestart(random);
         }
-        if (roll < 50) {
+        if (roll < 45) {
             return randomFramed(random);
         }
-        if (roll < 70) {
+        if (roll < 60) {
             return garbledEncoding(random);
         }
-        if (roll < 90) {
+        if (roll < 75) {
             return brokenMsh(random);
         }
-        return undecodable(random);
+        if (roll < 85) {
+            return undecodable(random);
+        }
+        return mutated(random);
+    }
+
+    private static final String[] INSERTS = {"|", "^", "~", "\\", "&", "\r", "\n", "\r\n", " ", "||||", "^^^",
+            "\\X\\", "\\X4\\", "\\XZZ\\", "\\X414243\\", "\\XC3A9\\", "\\E\\", "\\F\\", "\\.br\\", "\\H\\",
+            "\\Z", "MSH|", "PID|", "\rPID|1||", "\u00e9", "\u0000", "\u00ff", "\ud83d"};
+
+    /**
+     * A valid message with one to four random edits (replaced bytes, inserted delimiters, escape sequences and
+     * segment starts, deleted runs): it may still be acceptable or not; either way it must be answered, and land
+     * in a message topic (AA) or the error topic (AR).
+     */
+    static Piece mutated(SplittableRandom random) {
+        StringBuilder text = new StringBuilder(validMessage(random, "MUT" + random.nextInt(1_000_000_000)));
+        int edits = 1 + random.nextInt(4);
+        for (int i = 0; i < edits && text.length() > 8; i++) {
+            int at = random.nextInt(text.length());
+            switch (random.nextInt(3)) {
+                case 0:
+                    char c;
+                    do {
+                        c = (char) random.nextInt(256);
+                    } while (c == VT || c == FS);
+                    text.setCharAt(at, c);
+                    break;
+                case 1:
+                    text.insert(at, INSERTS[random.nextInt(INSERTS.length)]);
+                    break;
+                default:
+                    text.delete(at, Math.min(text.length(), at + 1 + random.nextInt(5)));
+            }
+        }
+        // Characters above 0xFF become UTF-8 bytes; the rest is written byte for byte (so often invalid UTF-8).
+        String body = text.toString();
+        boolean wide = body.chars().anyMatch(ch -> ch > 0xFF);
+        byte[] bytes = wide ? body.getBytes(StandardCharsets.UTF_8) : ascii(body);
+        return new Piece(Kind.MUTATED, frame(bytes), Answer.ANY, null, 0, true);
     }
 
     /** Random bytes in a complete frame: never 0x0B/0x1C inside, never blank, never starting like a header. */
