@@ -105,6 +105,7 @@ class Hl7FuzzIT {
     private final LongAdder resetPieces = new LongAdder();
     private final LongAdder rejectedAnswers = new LongAdder();
     private final LongAdder mutatedAccepted = new LongAdder();
+    private final LongAdder slowSendersCut = new LongAdder();
     private final LongAdder mutatedRejected = new LongAdder();
     private final LongAdder closedWithoutAnswer = new LongAdder();
     private final LongAdder connections = new LongAdder();
@@ -230,14 +231,15 @@ class Hl7FuzzIT {
                 metrics.put(name, metric(name));
             }
             String summary = String.format("seed=%d frames(target)=%,d malformed sent=%,d valid sent=%,d valid AA=%,d "
-                            + "mutated AA=%,d mutated AR=%,d duration=%.1f s malformed/s=%,.0f connections=%,d rejected answers=%,d "
-                            + "closed without answer=%,d error records=%,d (expected %,d + up to %,d reset, "
-                            + "%,d of these recorded) "
+                            + "mutated AA=%,d mutated AR=%,d duration=%.1f s malformed/s=%,.0f connections=%,d "
+                            + "rejected answers=%,d closed without answer=%,d trickles cut (too slow here)=%,d "
+                            + "error records=%,d (expected %,d + up to %,d reset, %,d of these recorded) "
                             + "max heap used=%d MiB max heap after GC=%d MiB live before=%d MiB live after=%d MiB "
                             + "(max %d MiB)%n  by kind: %s%n  error classes: %s%n  metrics: %s",
                     seed, frames, malformedSent.sum(), sentValid.size(), ackedValid.size(), mutatedAccepted.sum(),
                     mutatedRejected.sum(), seconds,
                     malformedSent.sum() / seconds, connections.sum(), rejectedAnswers.sum(), closedWithoutAnswer.sum(),
+                    slowSendersCut.sum(),
                     errorRecords, expectedErrorRecords.sum(), resetPieces.sum(),
                     errorRecords - expectedErrorRecords.sum(), heap.maxUsed() >> 20,
                     heap.maxAfterGc() >> 20, liveBefore >> 20, liveAfter >> 20, HeapSampler.maxHeap() >> 20,
@@ -247,8 +249,9 @@ class Hl7FuzzIT {
             assertThat(failures).as("failures (%d in all; first ones shown) with seed %d", failureCount.get(), seed)
                     .isEmpty();
             assertThat(ackedValid).as("every valid message got AA (seed %d)", seed).isEqualTo(sentValid);
-            assertThat(validInKafka.keySet()).as("valid messages in Kafka by MSH-10 (seed %d)", seed)
-                    .containsAll(sentValid);
+            Set<String> missing = new java.util.HashSet<>(sentValid);
+            missing.removeAll(validInKafka.keySet());
+            assertThat(missing).as("valid messages missing in Kafka by MSH-10 (seed %d)", seed).isEmpty();
             // Nothing else landed in the message topics but the mutated messages that got AA, each once.
             assertThat(validInKafka.values().stream().mapToLong(Integer::longValue).sum())
                     .as("records in the message topics (seed %d)", seed)
@@ -259,7 +262,8 @@ class Hl7FuzzIT {
             // unfinished frames as truncated; every complete malformed frame in one of the parse classes.
             long sentOversized = sent("OVERSIZED") + sent("OVERSIZED_NO_END");
             long sentFraming = sent("GARBAGE") + sent("GARBAGE_FLOOD");
-            long sentTruncated = sent("TRUNCATED_RESTART") + sent("NO_END_CLOSE") + sent("STALL");
+            long sentTruncated = sent("TRUNCATED_RESTART") + sent("NO_END_CLOSE") + sent("STALL")
+                    + slowSendersCut.sum();
             long sentParseErrors = sent("RANDOM_FRAMED") + sent("GARBLED_ENCODING") + sent("BROKEN_MSH")
                     + sent("UNDECODABLE");
             assertThat(errorClasses.getOrDefault("oversized", 0L)).as("oversized").isEqualTo(sentOversized);
@@ -276,9 +280,11 @@ class Hl7FuzzIT {
                     .isGreaterThanOrEqualTo(sentParseErrors + mutatedRejected.sum());
             assertThat(worker.getJson("connectors/" + CONNECTOR + "/status").path("tasks").get(0).path("state")
                     .asText()).isEqualTo("RUNNING");
-            // Bounded: the live set after GC never exceeds half the heap, and what the run leaves behind is small.
-            assertThat(heap.maxAfterGc()).as("max heap after GC").isLessThan(512L << 20);
-            assertThat(liveAfter - liveBefore).as("heap retained by the run").isLessThan(128L << 20);
+            // Bounded: the heap after every collection stays well below the maximum (the broker, the worker and
+            // this fuzzer share the JVM; after a young collection it still counts old garbage not yet marked),
+            // and the run leaves next to nothing behind (this test's own control-id sets included).
+            assertThat(heap.maxAfterGc()).as("max heap after GC").isLessThan(HeapSampler.maxHeap() * 3 / 4);
+            assertThat(liveAfter - liveBefore).as("heap retained by the run").isLessThan(64L << 20);
         } finally {
             pipelinesDone.set(true);
             pool.shutdownNow();
@@ -581,26 +587,59 @@ class Hl7FuzzIT {
         } while (!pipelinesDone.get());
     }
 
-    /** A valid message sent one byte at a time over about a quarter of the idle timeout: it must get AA. */
+    /**
+     * A valid message sent one byte at a time over about a quarter of the idle timeout: it must get AA. On a
+     * starved machine the pauses stretch, so past half the timeout the rest goes at once. Should the listener still
+     * cut the frame, that is only right if the frame really took longer than the timeout; the message is then
+     * resent whole, as a sender would.
+     */
     private void trickle(SplittableRandom random, String controlId) throws IOException, InterruptedException {
         Piece piece = FuzzFrames.valid(random, controlId);
         countKind("TRICKLE");
         sentValid.add(controlId);
+        long start = System.nanoTime();
         try (Socket socket = MllpStream.connect(port)) {
             connections.increment();
             socket.setTcpNoDelay(true);
             MllpStream stream = new MllpStream(socket);
             OutputStream out = socket.getOutputStream();
-            long pauseNanos = TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS / 4) / piece.bytes().length;
-            for (byte b : piece.bytes()) {
-                out.write(b);
-                out.flush();
-                // The pause is the slow sender under test, not synchronisation.
-                TimeUnit.NANOSECONDS.sleep(pauseNanos);
+            byte[] bytes = piece.bytes();
+            long pauseNanos = TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS / 4) / bytes.length;
+            try {
+                for (int i = 0; i < bytes.length; i++) {
+                    if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS / 2)) {
+                        out.write(bytes, i, bytes.length - i);
+                        break;
+                    }
+                    out.write(bytes[i]);
+                    out.flush();
+                    // The pause is the slow sender under test, not synchronisation.
+                    TimeUnit.NANOSECONDS.sleep(pauseNanos);
+                }
+            } catch (IOException e) {
+                // Handled below: the stream shows the close.
             }
             MllpStream.Event event = stream.next(RESPONSE_TIMEOUT_MS);
-            if (event != MllpStream.Event.RESPONSE) {
-                fail("TRICKLE " + controlId + ": expected AA, got " + event);
+            if (event == MllpStream.Event.RESPONSE) {
+                check(piece, stream.last());
+                return;
+            }
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (event == MllpStream.Event.CLOSED && elapsedMs >= IDLE_TIMEOUT_MS) {
+                // A starved machine made this sender slower than the timeout: cut as documented.
+                slowSendersCut.increment();
+                expectedErrorRecords.increment();
+            } else {
+                fail("TRICKLE " + controlId + ": expected AA, got " + event + " after " + elapsedMs + " ms");
+                return;
+            }
+        }
+        try (Socket socket = MllpStream.connect(port)) {
+            connections.increment();
+            MllpStream stream = new MllpStream(socket);
+            socket.getOutputStream().write(piece.bytes());
+            if (stream.next(RESPONSE_TIMEOUT_MS) != MllpStream.Event.RESPONSE) {
+                fail("TRICKLE " + controlId + ": no answer to the resend");
                 return;
             }
             check(piece, stream.last());
