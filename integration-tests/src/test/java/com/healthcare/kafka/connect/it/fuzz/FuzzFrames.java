@@ -63,7 +63,8 @@ final class FuzzFrames {
         String[] versions = {"2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.8"};
         String version = versions[random.nextInt(versions.length)];
         if (random.nextBoolean()) {
-            return msh("ADT^A01^ADT_A01", controlId, version) + "EVN|A01|20240315083000\r"
+            // EVN-1 left empty: it is withdrawn from 2.7 on and HAPI validation (-Dfuzz.validation) refuses it.
+            return msh("ADT^A01^ADT_A01", controlId, version) + "EVN||20240315083000\r"
                     + "PID|1||FZ" + random.nextInt(1_000_000) + "^^^FZHOSP^MR||Fuzz^Tester^Q||19800229|F\r"
                     + "PV1|1|I|ICU^12^A\r";
         }
