@@ -571,6 +571,35 @@ class Hl7SourceTaskTest {
     }
 
     @Test
+    void aConnectionResetMidFrameStillRecordsWhatArrived() throws Exception {
+        // Found by Hl7FuzzIT: a reset used to drop the received part of an unfinished frame without an error record.
+        Hl7SourceTask task = start(Map.of());
+        MllpTestClient client = connect(task);
+        byte[] partial = "MSH|^~\\&|A|B|C|D|1||ADT^A01|RST1|P|2.5\rPID|1||".getBytes(StandardCharsets.US_ASCII);
+        client.sendRaw(new byte[] {0x0B});
+        client.sendRaw(partial);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> task.metrics().getBytesReceived() == partial.length + 1);
+        client.socket().setSoLinger(true, 0);
+        client.close();
+        SourceRecord truncated = pollAtLeast(task, 1).get(0);
+        assertThat(truncated.topic()).isEqualTo("hl7.errors");
+        assertThat(header(truncated, "hl7.error.class")).isEqualTo("truncated");
+        assertThat((byte[]) truncated.value()).isEqualTo(partial);
+
+        // Bytes outside a frame, then a reset: recorded as framing.
+        MllpTestClient garbage = connect(task);
+        garbage.sendRaw("not mllp".getBytes(StandardCharsets.US_ASCII));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> task.metrics().getBytesReceived() == partial.length + 1 + 8);
+        garbage.socket().setSoLinger(true, 0);
+        garbage.close();
+        SourceRecord framing = pollAtLeast(task, 1).get(0);
+        assertThat(header(framing, "hl7.error.class")).isEqualTo("framing");
+        assertThat(task.metrics().getErrorRecords()).isEqualTo(2);
+    }
+
+    @Test
     void metricsAreExposedPerTaskOverJmx() throws Exception {
         Hl7SourceTask task = start(Map.of("name", "jmx-unit"));
         MllpTestClient client = connect(task);

@@ -209,7 +209,7 @@ public final class MllpServer implements Closeable {
                     } catch (IOException | RuntimeException e) {
                         LOG.debug("{}: connection from {} failed: {}", settings.name, connection.remote,
                                 e.getClass().getSimpleName());
-                        close(connection, false);
+                        closeBroken(connection);
                     }
                 }
                 runCommands();
@@ -337,7 +337,7 @@ public final class MllpServer implements Closeable {
             try {
                 onReadable(connection);
             } catch (IOException | RuntimeException e) {
-                close(connection, false);
+                closeBroken(connection);
             }
         }
     }
@@ -540,7 +540,7 @@ public final class MllpServer implements Closeable {
             flush(connection);
         } catch (IOException e) {
             LOG.debug("{}: cannot write to {}: {}", settings.name, connection.remote, e.getClass().getSimpleName());
-            close(connection, false);
+            closeBroken(connection);
         }
     }
 
@@ -635,6 +635,27 @@ public final class MllpServer implements Closeable {
                 close(connection, true);
             }
         }
+    }
+
+    /**
+     * Closes a connection that failed (e.g. reset by the peer). What already arrived of an unfinished frame, or
+     * bytes outside a frame, goes to the error topic like at an orderly close: a reset must not drop received
+     * input silently. Input held back by backpressure was never admitted (nor answered) and is not recorded.
+     */
+    private void closeBroken(MllpConnection connection) {
+        if (!connection.closed && !connection.readingStopped && connection.parked == null) {
+            connection.readingStopped = true;
+            try {
+                FrameEvent rest = connection.decoder.finish("The connection failed before the end of the frame");
+                if (rest != null) {
+                    onEvent(connection, rest);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{}: cannot record the cut-off input from {}: {}", settings.name, connection.remote,
+                        e.getClass().getSimpleName());
+            }
+        }
+        close(connection, false);
     }
 
     private void close(MllpConnection connection, boolean graceful) {
