@@ -164,8 +164,12 @@ class Hl7KillIT {
         System.out.printf("Hl7KillIT %s: %d acknowledged before the kill, %d in all, %d sender errors/retries, "
                 + "%d replayed, %d stored more than once%n", id, ackedAtKill, senders.acked.size(),
                 senders.failures.get(), replayed.size(), duplicates);
+        // A graceful stop is not under test here, and Connect's shutdown hook can wait long on its REST server.
         second.destroy();
-        second.waitFor();
+        if (!second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            second.destroyForcibly();
+            second.waitFor();
+        }
         return counts;
     }
 
