@@ -525,6 +525,44 @@ class Hl7SourceTaskTest {
     }
 
     @Test
+    void backpressuredConnectionsKeepTheirOwnUndecodedBytes() throws Exception {
+        // Connections read through one shared buffer; what backpressure leaves undecoded must stay with its
+        // connection, never leak into another's stream.
+        Hl7SourceTask task = start(Map.of(Hl7SourceConnectorConfig.QUEUE_CAPACITY, "1"));
+        MllpTestClient first = connect(task);
+        MllpTestClient second = connect(task);
+        first.sendRaw(pipelined("A", 10));
+        second.sendRaw(pipelined("B", 10));
+        List<String> received = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                for (SourceRecord record : batch) {
+                    received.add(((Struct) record.value()).getString("control_id"));
+                    task.commitRecord(record, STORED);
+                }
+            }
+            return received.size() == 20;
+        });
+        assertThat(received.stream().filter(id -> id.startsWith("A"))).containsExactly(
+                "A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9");
+        assertThat(received.stream().filter(id -> id.startsWith("B"))).containsExactly(
+                "B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9");
+        for (int i = 0; i < 10; i++) {
+            assertThat(msa(first.read(5_000))).isEqualTo("MSA|AA|A" + i);
+            assertThat(msa(second.read(5_000))).isEqualTo("MSA|AA|B" + i);
+        }
+    }
+
+    private static byte[] pipelined(String prefix, int count) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            all.writeBytes(MllpTestClient.frame(Messages.adtA01(prefix + i, "2.5"), StandardCharsets.UTF_8));
+        }
+        return all.toByteArray();
+    }
+
+    @Test
     void stopClosesConnectionsWithoutAnAckForUncommittedMessages() throws Exception {
         Hl7SourceTask task = start(Map.of());
         MllpTestClient client = connect(task);

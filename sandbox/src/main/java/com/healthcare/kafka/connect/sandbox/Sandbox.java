@@ -154,6 +154,12 @@ public final class Sandbox {
     }
 
     private void installPlugins(Path pluginDir) throws IOException {
+        if (!options.installPlugins) {
+            deleteRecursively(pluginDir);
+            Files.createDirectories(pluginDir);
+            OUT.println("No plugins installed (--no-plugins)");
+            return;
+        }
         List<Path> zips;
         try (Stream<Path> files = Files.exists(options.zipsDir) ? Files.list(options.zipsDir) : Stream.empty()) {
             zips = files.filter(p -> p.toString().endsWith(".zip")).sorted().toList();

@@ -14,6 +14,7 @@ final class SandboxOptions {
     int restPort = 8083;
     Integer mllpPort;
     boolean applyConfigs = true;
+    boolean installPlugins = true;
 
     static final String USAGE = String.join("\n",
             "Usage: bin/sandbox [options]",
@@ -25,6 +26,7 @@ final class SandboxOptions {
             "  --configs DIR          connector configs to apply (default connector-configs/sandbox)",
             "  --zips DIR             plugin zips to install (default sandbox/target/zips)",
             "  --no-configs           start the worker without applying connector configs",
+            "  --no-plugins           plain Kafka and Connect: no plugins installed, no configs applied (a baseline)",
             "  --help                 this text");
 
     static SandboxOptions parse(String[] args) {
@@ -40,6 +42,10 @@ final class SandboxOptions {
                 case "--rest-port" -> o.restPort = port(value(args, ++i, arg), arg);
                 case "--mllp-port" -> o.mllpPort = port(value(args, ++i, arg), arg);
                 case "--no-configs" -> o.applyConfigs = false;
+                case "--no-plugins" -> {
+                    o.installPlugins = false;
+                    o.applyConfigs = false;
+                }
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option " + arg);
             }

@@ -120,6 +120,11 @@ public final class MllpLoadDriver {
     }
 
     private static EmbeddedConnectCluster startConnector(int port) throws InterruptedException {
+        return startConnector(port, Map.of());
+    }
+
+    /** The HL7 source on an embedded broker and worker, as benchmarked; {@code extra} adds connector settings. */
+    static EmbeddedConnectCluster startConnector(int port, Map<String, String> extra) throws InterruptedException {
         Map<String, String> worker = new HashMap<>();
         worker.put("plugin.discovery", "service_load");
         worker.put("offset.flush.interval.ms", System.getProperty("hl7.bench.offsetFlushMs", "10000"));
@@ -140,6 +145,7 @@ public final class MllpLoadDriver {
         config.put("topic.creation.default.partitions", "1");
         // The recommended low-latency setting (docs/hl7-source.md): send as soon as the previous request returns.
         config.put("producer.override.linger.ms", "0");
+        config.putAll(extra);
         cluster.configureConnector("bench", config);
         cluster.assertions().assertConnectorAndExactlyNumTasksAreRunning("bench", 1, "bench connector not running");
         return cluster;
@@ -366,7 +372,7 @@ public final class MllpLoadDriver {
         return null;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

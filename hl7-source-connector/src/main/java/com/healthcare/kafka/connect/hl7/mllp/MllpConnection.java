@@ -20,7 +20,8 @@ final class MllpConnection implements FrameOwner {
     final Transport transport;
     final String remote;
     final MllpFrameDecoder decoder;
-    final ByteBuffer readBuffer;
+    /** Bytes read but not yet decoded (reading paused by backpressure); null when there are none. */
+    ByteBuffer readBuffer;
     /** Answerable frames in arrival order; responses are written in this order. */
     final ArrayDeque<InboundFrame> pending = new ArrayDeque<>();
     final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
@@ -38,14 +39,12 @@ final class MllpConnection implements FrameOwner {
     boolean closeWhenDone;
     boolean closed;
 
-    MllpConnection(MllpServer server, SocketChannel channel, Transport transport, String remote, int maxFrameBytes,
-                   int readBufferBytes) {
+    MllpConnection(MllpServer server, SocketChannel channel, Transport transport, String remote, int maxFrameBytes) {
         this.server = server;
         this.channel = channel;
         this.transport = transport;
         this.remote = remote;
         this.decoder = new MllpFrameDecoder(maxFrameBytes);
-        this.readBuffer = ByteBuffer.allocate(readBufferBytes);
         this.lastActivityNanos = System.nanoTime();
     }
 

@@ -19,7 +19,11 @@ public final class MllpFrameDecoder {
 
     private final int maxFrameBytes;
     private State state = State.OUTSIDE;
-    private byte[] buffer = new byte[4096];
+    private static final int INITIAL_FRAME_BYTES = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Allocated at the first frame byte: a connection that never sends costs nothing here. */
+    private byte[] buffer = NO_BYTES;
     private int length;
     private byte[] garbage;
     private int garbageLength;
@@ -158,7 +162,7 @@ public final class MllpFrameDecoder {
             return;
         }
         if (length + count > buffer.length) {
-            int capacity = buffer.length;
+            int capacity = Math.max(buffer.length, INITIAL_FRAME_BYTES);
             while (capacity < length + count) {
                 capacity = (int) Math.min((long) capacity * 2, maxFrameBytes);
             }
@@ -171,7 +175,7 @@ public final class MllpFrameDecoder {
     /** Large buffers are not kept between frames (a big message must not pin memory on an idle connection). */
     private void shrink() {
         if (buffer.length > 64 * 1024) {
-            buffer = new byte[4096];
+            buffer = new byte[INITIAL_FRAME_BYTES];
         }
     }
 

@@ -54,6 +54,9 @@ public final class MllpServer implements Closeable {
     private static final long IDLE_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Only the selector thread reads, so connections share one read buffer (see readBufferOf). */
+    private final ByteBuffer sharedReadBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+
     /** Listener settings. */
     public static final class Settings {
         final String host;
@@ -275,7 +278,7 @@ public final class MllpServer implements Closeable {
                     transport = new PlainTransport(channel);
                 }
                 MllpConnection connection = new MllpConnection(this, channel, transport, remote,
-                        settings.maxFrameBytes, READ_BUFFER_BYTES);
+                        settings.maxFrameBytes);
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
                 connections.add(connection);
                 openConnections = connections.size();
@@ -300,13 +303,14 @@ public final class MllpServer implements Closeable {
 
     private void onReadable(MllpConnection connection) throws IOException {
         for (int i = 0; i < READS_PER_EVENT && connection.wantsRead(); i++) {
-            int read = connection.transport.read(connection.readBuffer);
+            ByteBuffer buffer = readBufferOf(connection);
+            int read = connection.transport.read(buffer);
             if (read < 0) {
                 onEndOfInput(connection);
                 return;
             }
             if (read == 0) {
-                if (connection.readBuffer.position() > 0) {
+                if (buffer.position() > 0) {
                     decodeBuffered(connection);
                 }
                 break;
@@ -338,9 +342,33 @@ public final class MllpServer implements Closeable {
         }
     }
 
+    /**
+     * Where the next read of a connection goes: its own buffer while it holds bytes not yet decoded, else the
+     * selector's shared buffer, so an idle connection costs no read buffer at all.
+     */
+    private ByteBuffer readBufferOf(MllpConnection connection) {
+        return connection.readBuffer != null ? connection.readBuffer : sharedReadBuffer;
+    }
+
+    /**
+     * After decoding: bytes left in the shared buffer (reading paused by backpressure) move to a buffer of the
+     * connection's own; a connection's own buffer that is used up is dropped.
+     */
+    private void keepUndecoded(MllpConnection connection, ByteBuffer buffer) {
+        if (buffer == sharedReadBuffer) {
+            if (buffer.position() > 0) {
+                buffer.flip();
+                connection.readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES).put(buffer);
+                buffer.clear();
+            }
+        } else if (buffer.position() == 0) {
+            connection.readBuffer = null;
+        }
+    }
+
     /** Turns buffered bytes into frames until they run out or the in-flight limits stop us. */
     private void decodeBuffered(MllpConnection connection) {
-        ByteBuffer buffer = connection.readBuffer;
+        ByteBuffer buffer = readBufferOf(connection);
         buffer.flip();
         try {
             while (buffer.hasRemaining() && connection.parked == null && !connection.readingStopped) {
@@ -368,6 +396,7 @@ public final class MllpServer implements Closeable {
             } else {
                 buffer.compact();
             }
+            keepUndecoded(connection, buffer);
         }
         maybeCloseWhenDone(connection);
     }
