@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
@@ -166,6 +167,8 @@ final class FhirItSupport {
     }
 
     static void await(String what, Duration timeout, Supplier<Boolean> condition) {
-        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200)).until(condition::get);
+        // A status read right after a config PUT can 404 until the worker has written the connector's status.
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(ConnectRestException.class).until(condition::get);
     }
 }
