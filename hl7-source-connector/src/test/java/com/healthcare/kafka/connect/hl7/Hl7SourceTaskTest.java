@@ -172,6 +172,19 @@ class Hl7SourceTaskTest {
     }
 
     @Test
+    void aMissingKeyHasNoKeySchema() throws Exception {
+        Hl7SourceTask task = start(Map.of(Hl7SourceConnectorConfig.KEY_SOURCE, "none"));
+        MllpTestClient client = connect(task);
+        client.send(Messages.adtA01("NOKEY1", "2.5"));
+        SourceRecord record = pollAtLeast(task, 1).get(0);
+        assertThat(record.key()).isNull();
+        // a null key with a schema is written by JsonConverter as "null" or an envelope, not as a null key
+        assertThat(record.keySchema()).isNull();
+        task.commitRecord(record, STORED);
+        assertThat(msa(client.read(5_000))).isEqualTo("MSA|AA|NOKEY1");
+    }
+
+    @Test
     void droppedRecordGetsAnErrorByDefaultAndAcceptWhenConfigured() throws Exception {
         Hl7SourceTask strict = start(Map.of());
         MllpTestClient client = connect(strict);
@@ -295,6 +308,9 @@ class Hl7SourceTaskTest {
         assertThat(records).extracting(SourceRecord::topic)
                 .containsExactly("hl7.errors", "hl7.errors", "hl7.errors", "hl7.errors", "hl7.ADT");
         assertThat(header(records.get(0), "hl7.error.class")).isEqualTo("no_msh");
+        assertThat(records.get(0).key()).isNull();
+        assertThat(records.get(0).keySchema()).as("no key schema: converters then write a null key").isNull();
+        assertThat(records.get(0).valueSchema()).isEqualTo(org.apache.kafka.connect.data.Schema.OPTIONAL_BYTES_SCHEMA);
         assertThat(records.get(0).value()).isEqualTo("this is not hl7".getBytes(StandardCharsets.UTF_8));
         assertThat(header(records.get(0), "hl7.remote.address")).startsWith("127.0.0.1:");
         assertThat(header(records.get(0), "hl7.received.at")).isNotBlank();

@@ -81,8 +81,10 @@ public final class RecordFactory {
             headers.addString(HEADER_LAST_UPDATED, deletedAtText);
         }
         headers.addString(HEADER_SOURCE, "history");
+        // No value schema: JsonConverter writes a null value WITH a schema as an envelope or "null", not as a
+        // tombstone, so compaction would never drop the resource. Null schema and value are null bytes everywhere.
         return new SourceRecord(partition(type), offset, topic(type), null, Schema.STRING_SCHEMA, type + "/" + id,
-                Schema.OPTIONAL_STRING_SCHEMA, null, deletedAt == null ? null : deletedAt.toEpochMilli(), headers);
+                null, null, deletedAt == null ? null : deletedAt.toEpochMilli(), headers);
     }
 
     /** A copy of {@code record} with another source offset. */

@@ -42,4 +42,20 @@ class RecordFactoryTest {
         assertThat(tombstone.key()).isEqualTo("Patient/p1");
         assertThat(tombstone.headers().lastWithName("fhir.resource.type").value()).isEqualTo("Patient");
     }
+
+    @Test
+    void aDeleteIsATombstoneUnderEveryConverter() {
+        SourceRecord tombstone = factory.tombstone("Patient", "p1", "4", null, null, Map.of());
+        for (String schemas : List.of("true", "false")) {
+            JsonConverter json = new JsonConverter();
+            json.configure(Map.of("schemas.enable", schemas), false);
+            assertThat(json.fromConnectData("fhir.Patient", tombstone.valueSchema(), tombstone.value()))
+                    .as("JsonConverter schemas.enable=%s", schemas).isNull();
+        }
+        org.apache.kafka.connect.storage.StringConverter string = new org.apache.kafka.connect.storage.StringConverter();
+        string.configure(Map.of(), false);
+        assertThat(string.fromConnectData("fhir.Patient", tombstone.valueSchema(), tombstone.value())).isNull();
+        // the key keeps its schema: sinks that need one (JDBC upsert/delete by key) still get it
+        assertThat(tombstone.keySchema()).isEqualTo(org.apache.kafka.connect.data.Schema.STRING_SCHEMA);
+    }
 }

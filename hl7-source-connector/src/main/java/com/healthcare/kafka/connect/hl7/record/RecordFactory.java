@@ -70,8 +70,10 @@ public final class RecordFactory {
         addIfPresent(headers, Hl7Headers.VERSION, version);
         headers.addString(Hl7Headers.CONTENT_TYPE, Hl7Headers.HL7_V2_CONTENT_TYPE);
         addIfPresent(headers, Hl7Headers.VALIDATION_ERRORS, validationFindings);
-        return new TrackedRecord(part, sourcePartition, sourceOffset, topic, null, Hl7Schemas.KEY_SCHEMA,
-                key(message), valueSchema, value, receivedAt, headers);
+        String key = key(message);
+        // A missing key has no schema: JsonConverter would write a null key WITH a schema as "null" or an envelope.
+        return new TrackedRecord(part, sourcePartition, sourceOffset, topic, null,
+                key == null ? null : Hl7Schemas.KEY_SCHEMA, key, valueSchema, value, receivedAt, headers);
     }
 
     private String key(Hl7Message message) {
@@ -103,7 +105,8 @@ public final class RecordFactory {
             addIfPresent(headers, Hl7Headers.CONTROL_ID, message.controlId());
             addIfPresent(headers, Hl7Headers.VERSION, message.version());
         }
-        return new TrackedRecord(part, sourcePartition, sourceOffset, errorTopic, null, Schema.OPTIONAL_STRING_SCHEMA,
+        // No key and no key schema, so every converter writes a null key (not "null").
+        return new TrackedRecord(part, sourcePartition, sourceOffset, errorTopic, null, null,
                 null, Schema.OPTIONAL_BYTES_SCHEMA, raw, receivedAt, headers);
     }
 
