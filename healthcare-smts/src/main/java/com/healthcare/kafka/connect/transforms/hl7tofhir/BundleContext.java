@@ -111,8 +111,9 @@ final class BundleContext {
 
     /** An entry keyed by a business identifier, written per the authoritative/create-if-absent rule. */
     Entry identified(String type, JsonObject identifier, boolean authoritative) {
-        Entry e = entry(type, key(identifier));
-        e.key = key(identifier);
+        String key = key(identifier);
+        Entry e = entry(type, key);
+        e.key = key;
         if (!e.hasRequest()) {
             if (authoritative) {
                 e.updateBy(identifier);
@@ -121,6 +122,20 @@ final class BundleContext {
             }
         }
         return e;
+    }
+
+    /**
+     * The identifiers of a resource the message names by placer and filler numbers, in the given order; the
+     * derived key only when the message gives neither.
+     */
+    static JsonArray identifiers(JsonObject first, JsonObject second, JsonObject derived) {
+        JsonArray ids = new JsonArray();
+        ids.add(first);
+        ids.add(second);
+        if (first == null && second == null) {
+            ids.add(derived);
+        }
+        return ids;
     }
 
     /**

@@ -48,13 +48,7 @@ final class ImmunizationMapper {
         Entry e = ctx.identified("Immunization", key, ctx.owns("VXU"));
         ctx.immunization = e;
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(filler);
-        ids.add(placer);
-        if (filler == null && placer == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(filler, placer, key));
         String completion = rxa.get(20);
         String status;
         if ("D".equals(rxa.get(21))) {
@@ -258,13 +252,7 @@ final class ImmunizationMapper {
         Entry e = ctx.identified("MedicationRequest", key, ctx.owns("RDE", "ORM", "OMP"));
         ctx.medicationRequest = e;
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(placer);
-        ids.add(filler);
-        if (placer == null && filler == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(placer, filler, key));
         r.put("status", medicationStatus(ctx, orc));
         r.put("intent", rxe ? "order" : "original-order");
         r.put("medicationCodeableConcept", medication);

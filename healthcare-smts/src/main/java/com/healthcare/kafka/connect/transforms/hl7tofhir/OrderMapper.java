@@ -125,13 +125,7 @@ final class OrderMapper {
         Entry e = ctx.identified("ServiceRequest", key, ctx.owns("ORM", "OML"));
         ctx.serviceRequest = e;
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(placer);
-        ids.add(filler);
-        if (placer == null && filler == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(placer, filler, key));
         if (orc != null) {
             JsonObject group = t.identifierEI(orc.first(4), "PGN");
             r.put("requisition", scoped(ctx, group, "group"));
@@ -210,13 +204,7 @@ final class OrderMapper {
         Entry e = ctx.identified("DiagnosticReport", key, true);
         ctx.diagnosticReport = e;
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(filler);
-        ids.add(placer);
-        if (filler == null && placer == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(filler, placer, key));
         r.add("basedOn", sr.reference());
         String status = t.mappedCode(obr.get(25), "result-status");
         r.put("status", status != null ? status : "unknown");
@@ -766,13 +754,7 @@ final class OrderMapper {
         }
         Entry e = ctx.identified("Specimen", key, ctx.owns("ORU", "ORM", "OML"));
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(placer);
-        ids.add(filler);
-        if (placer == null && filler == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(placer, filler, key));
         r.put("accessionIdentifier", t.identifier(spm.first(30)));
         r.put("status", t.mappedCode(spm.get(20), "specimen-availability"));
         r.put("type", t.codeableConcept(spm.first(4), "0487"));

@@ -29,13 +29,7 @@ final class ScheduleMapper {
         Entry e = ctx.identified("Appointment", key, ctx.owns("SIU"));
         ctx.appointment = e;
         JsonObject r = e.resource;
-        JsonArray ids = new JsonArray();
-        ids.add(filler);
-        ids.add(placer);
-        if (filler == null && placer == null) {
-            ids.add(key);
-        }
-        r.put("identifier", ids);
+        r.put("identifier", BundleContext.identifiers(filler, placer, key));
         String status = t.mappedCode(sch.get(25), "appointment-status");
         if (status == null) {
             status = t.mappedCode(ctx.event, "event-appointment-status");
