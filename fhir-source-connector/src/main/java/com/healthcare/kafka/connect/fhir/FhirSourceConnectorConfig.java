@@ -27,6 +27,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
+import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
 import com.healthcare.kafka.connect.fhir.config.R4ResourceTypes;
@@ -146,10 +147,10 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         int order = 0;
         def
-                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new HttpUrlValidator(false),
+                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, httpUrlValidator(false),
                         Importance.HIGH, "Base URL of the FHIR R4 server, e.g. https://fhir.example.org/fhir.",
                         GROUP_SERVER, ++order, Width.LONG, "FHIR base URL")
-                .define(FHIR_VERSION, Type.STRING, "R4", new FhirVersionValidator(), Importance.LOW,
+                .define(FHIR_VERSION, Type.STRING, "R4", fhirVersionValidator(), Importance.LOW,
                         "FHIR version of the server. Only R4 (4.0.x) is supported; the task also checks the "
                                 + "server's CapabilityStatement at start.",
                         GROUP_SERVER, ++order, Width.SHORT, "FHIR version")
@@ -210,7 +211,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         "Password for " + AUTH_TYPE + "=basic.",
                         GROUP_AUTH, ++order, Width.MEDIUM, "Basic password", List.of(AUTH_TYPE),
                         new AuthVisible(AUTH_BASIC))
-                .define(OAUTH_TOKEN_ENDPOINT, Type.STRING, null, new HttpUrlValidator(true), Importance.HIGH,
+                .define(OAUTH_TOKEN_ENDPOINT, Type.STRING, null, httpUrlValidator(true), Importance.HIGH,
                         "OAuth2 token endpoint for " + AUTH_TYPE + "=oauth2 (client credentials grant).",
                         GROUP_AUTH, ++order, Width.LONG, "OAuth2 token endpoint", List.of(AUTH_TYPE),
                         new AuthVisible(AUTH_OAUTH2))
@@ -236,7 +237,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
 
         order = 0;
         def
-                .define(RESOURCE_TYPES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ResourceTypesValidator(),
+                .define(RESOURCE_TYPES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, resourceTypesValidator(),
                         Importance.HIGH, "Resource types to stream, e.g. Patient,Encounter,Observation. Each type "
                                 + "is polled on its own and goes to topic " + TOPIC_PREFIX + " + type; types are "
                                 + "spread over the tasks.",
@@ -254,7 +255,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                 .define(PAGE_SIZE, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM,
                         "_count of each search and _history page.",
                         GROUP_POLL, ++order, Width.SHORT, "Page size")
-                .define(SINCE, Type.STRING, "", new SinceValidator(), Importance.MEDIUM,
+                .define(SINCE, Type.STRING, "", sinceValidator(), Importance.MEDIUM,
                         "First watermark when no offset is stored yet: an instant with offset "
                                 + "(2024-01-31T00:00:00Z) or a date (read as midnight UTC). Empty: load every "
                                 + "resource. Ignored once the connector has offsets.",
@@ -269,20 +270,20 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         "Create rest-hook Subscription resources on the server and receive their notifications "
                                 + "in task 0 (polling continues as the safety net and catch-up).",
                         GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Subscriptions enabled")
-                .define(SUBSCRIPTION_TYPE, Type.STRING, "rest-hook", new SubscriptionTypeValidator(),
+                .define(SUBSCRIPTION_TYPE, Type.STRING, "rest-hook", subscriptionTypeValidator(),
                         Importance.LOW, "Subscription channel type. Only rest-hook is supported.",
                         GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Subscription type")
                 .define(SUBSCRIPTION_CRITERIA, Type.STRING, "", Importance.HIGH,
                         "Subscription criteria, e.g. 'Observation?status=final'; several separated by ' | '. "
                                 + "Each names a type that is in " + RESOURCE_TYPES + ".",
                         GROUP_SUBSCRIPTION, ++order, Width.LONG, "Criteria")
-                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", new HttpUrlValidator(true), Importance.HIGH,
+                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", httpUrlValidator(true), Importance.HIGH,
                         "URL the FHIR server calls (Subscription.channel.endpoint): a name that reaches the worker "
                                 + "running task 0, e.g. through a load balancer. Its path is where the listener "
                                 + "accepts notifications. Empty: http://<task 0's host name>:<listener port>"
                                 + DEFAULT_WEBHOOK_PATH + ".",
                         GROUP_SUBSCRIPTION, ++order, Width.LONG, "Channel endpoint")
-                .define(SUBSCRIPTION_HEADER, Type.PASSWORD, null, new HeaderValidator(), Importance.HIGH,
+                .define(SUBSCRIPTION_HEADER, Type.PASSWORD, null, headerValidator(), Importance.HIGH,
                         "Secret header 'Name: value' put in Subscription.channel.header and required on every "
                                 + "notification (401 otherwise), e.g. 'Authorization: Bearer ${file:...}'. Empty: "
                                 + "task 0 generates a random bearer token on each start and registers it.",
@@ -305,7 +306,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
 
         order = 0;
         def
-                .define(TOPIC_PREFIX, Type.STRING, "fhir.", new TopicPrefixValidator(), Importance.HIGH,
+                .define(TOPIC_PREFIX, Type.STRING, "fhir.", topicPrefixValidator(), Importance.HIGH,
                         "Prefix of the topic per resource type (topic = prefix + resource type, e.g. fhir.Patient).",
                         GROUP_OUTPUT, ++order, Width.MEDIUM, "Topic prefix")
                 .define(MAX_BATCH_SIZE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
@@ -666,15 +667,8 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     // Validators and recommenders
     // ----------------------------------------------------------------------------------------------------
 
-    static final class HttpUrlValidator implements ConfigDef.Validator {
-        private final boolean optional;
-
-        HttpUrlValidator(boolean optional) {
-            this.optional = optional;
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator httpUrlValidator(boolean optional) {
+        return DescribedValidator.of("absolute http(s) URL" + (optional ? " or empty" : ""), (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             if (s.isEmpty()) {
                 if (optional) {
@@ -691,52 +685,33 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
             } catch (URISyntaxException e) {
                 throw new ConfigException(name, s, "is not a valid URL: " + e.getReason());
             }
-        }
-
-        @Override
-        public String toString() {
-            return "absolute http(s) URL" + (optional ? " or empty" : "");
-        }
+        });
     }
 
-    static final class FhirVersionValidator implements ConfigDef.Validator {
-        private static final Set<String> R4 = Set.of("r4", "4.0", "4.0.0", "4.0.1");
-
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator fhirVersionValidator() {
+        Set<String> r4 = Set.of("r4", "4.0", "4.0.0", "4.0.1");
+        return DescribedValidator.of("R4 (or 4.0, 4.0.1)", (name, value) -> {
             String s = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
-            if (!R4.contains(s)) {
+            if (!r4.contains(s)) {
                 throw new ConfigException(name, value, "FHIR version '" + value + "' is not supported: this connector "
                         + "reads FHIR R4 servers only (use R4, 4.0 or 4.0.1)");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "R4 (or 4.0, 4.0.1)";
-        }
+        });
     }
 
-    static final class SubscriptionTypeValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator subscriptionTypeValidator() {
+        return DescribedValidator.of("rest-hook", (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             if (!s.equalsIgnoreCase("rest-hook")) {
                 throw new ConfigException(name, value, "only rest-hook subscriptions are supported (websocket, email "
                         + "and message channels cannot deliver to a Connect task)");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "rest-hook";
-        }
+        });
     }
 
-    static final class ResourceTypesValidator implements ConfigDef.Validator {
-        @Override
-        @SuppressWarnings("unchecked")
-        public void ensureValid(String name, Object value) {
+    @SuppressWarnings("unchecked")
+    static ConfigDef.Validator resourceTypesValidator() {
+        return DescribedValidator.of("non-empty list of FHIR R4 resource types", (name, value) -> {
             List<String> types = value == null ? List.of() : trimmed((List<String>) value);
             if (types.isEmpty()) {
                 throw new ConfigException(name, value, "list at least one resource type, e.g. Patient,Observation");
@@ -747,17 +722,11 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                             + "case-sensitive, e.g. Patient, MedicationRequest)");
                 }
             }
-        }
-
-        @Override
-        public String toString() {
-            return "non-empty list of FHIR R4 resource types";
-        }
+        });
     }
 
-    static final class SinceValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator sinceValidator() {
+        return DescribedValidator.of("empty, ISO-8601 instant with offset, or date", (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             if (s.isEmpty()) {
                 return;
@@ -768,17 +737,11 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                 throw new ConfigException(name, value, "must be an instant with offset (2024-01-31T00:00:00Z, "
                         + "2024-01-31T08:00:00.000+01:00) or a date (2024-01-31)");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "empty, ISO-8601 instant with offset, or date";
-        }
+        });
     }
 
-    static final class HeaderValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator headerValidator() {
+        return DescribedValidator.of("'Header-Name: value' or empty", (name, value) -> {
             if (value == null) {
                 return;
             }
@@ -794,28 +757,17 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
             if (!s.substring(0, colon).trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
                 throw new ConfigException(name + " has an invalid header name before ':'");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "'Header-Name: value' or empty";
-        }
+        });
     }
 
-    static final class TopicPrefixValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator topicPrefixValidator() {
+        return DescribedValidator.of("topic name characters", (name, value) -> {
             String s = value == null ? "" : value.toString();
             if (!s.matches("[A-Za-z0-9._-]*")) {
                 throw new ConfigException(name, value, "may only contain letters, digits, '.', '_' and '-' (topic "
                         + "names)");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "topic name characters";
-        }
+        });
     }
 
     static final class ChoiceRecommender implements ConfigDef.Recommender {

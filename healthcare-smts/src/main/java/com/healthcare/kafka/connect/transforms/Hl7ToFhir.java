@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
+import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionException;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionSettings;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionSettings.BundleType;
@@ -80,15 +81,15 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
                             + "passthrough: the record continues unchanged to its topic, with the error headers.")
             .define(ERROR_TOPIC, Type.STRING, "hl7.fhir.errors", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic for messages that cannot be converted when " + BEHAVIOR_ON_ERROR + "=route.")
-            .define(DEFAULT_TIMEZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
+            .define(DEFAULT_TIMEZONE, Type.STRING, "UTC", zoneValidator(), Importance.MEDIUM,
                     "Time zone (IANA id such as America/Chicago, or an offset such as +01:00) of HL7 timestamps that "
                             + "carry no offset. FHIR needs an offset on every dateTime with a time; the zone's offset "
                             + "on that date is used, so daylight saving time is right.")
-            .define(LOCAL_SYSTEM_PREFIX, Type.STRING, "urn:id:", new UriPrefixValidator(), Importance.LOW,
+            .define(LOCAL_SYSTEM_PREFIX, Type.STRING, "urn:id:", uriPrefixValidator(), Importance.LOW,
                     "Prefix of the system URI given to assigning authorities and coding systems that have no known "
                             + "URI (e.g. authority MRN becomes urn:id:MRN). Map them to real URIs with "
                             + MAPPING_OVERRIDES_DIR + " (identifier-systems.tsv, coding-systems.tsv).")
-            .define(MAPPING_OVERRIDES_DIR, Type.STRING, "", new OverridesValidator(), Importance.LOW,
+            .define(MAPPING_OVERRIDES_DIR, Type.STRING, "", overridesValidator(), Importance.LOW,
                     "Directory of mapping table overrides (TSV files named like the built-in tables, e.g. "
                             + "identifier-systems.tsv, coding-systems.tsv, patient-class.tsv): their lines replace "
                             + "or add entries; a target of '-' removes one. Empty: built-in tables only. "
@@ -277,9 +278,8 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
     }
 
     /** A valid java.time zone id. */
-    static final class ZoneValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator zoneValidator() {
+        return DescribedValidator.of("an IANA time zone id or offset", (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             try {
                 ZoneId.of(s);
@@ -287,35 +287,23 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
                 throw new ConfigException(name, value, "not a time zone; use an IANA id such as Europe/Paris or "
                         + "America/New_York, UTC, or an offset such as +02:00");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "an IANA time zone id or offset";
-        }
+        });
     }
 
     /** An absolute URI prefix. */
-    static final class UriPrefixValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator uriPrefixValidator() {
+        return DescribedValidator.of("an absolute URI prefix", (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             if (!s.matches("[a-zA-Z][a-zA-Z0-9+.-]*:[^\\s]*")) {
                 throw new ConfigException(name, value, "must be the start of an absolute URI, e.g. urn:id: or "
                         + "https://hospital.example.org/id/");
             }
-        }
-
-        @Override
-        public String toString() {
-            return "an absolute URI prefix";
-        }
+        });
     }
 
     /** An existing directory whose override tables all load. */
-    static final class OverridesValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
+    static ConfigDef.Validator overridesValidator() {
+        return DescribedValidator.of("empty, or a directory of mapping override TSV files", (name, value) -> {
             String s = value == null ? "" : value.toString().trim();
             if (s.isEmpty()) {
                 return;
@@ -325,11 +313,6 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }
-        }
-
-        @Override
-        public String toString() {
-            return "empty, or a directory of mapping override TSV files";
-        }
+        });
     }
 }

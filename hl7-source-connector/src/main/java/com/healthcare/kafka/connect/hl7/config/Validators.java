@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
+import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.hl7.parse.Hl7Charsets;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
@@ -19,7 +20,7 @@ public final class Validators {
     }
 
     public static ConfigDef.Validator messageTypes() {
-        return new Described("a list of TYPE or TYPE^EVENT, e.g. ADT^A01,ORU", (name, value) -> {
+        return DescribedValidator.of("a list of TYPE or TYPE^EVENT, e.g. ADT^A01,ORU", (name, value) -> {
             @SuppressWarnings("unchecked")
             List<String> entries = (List<String>) value;
             List<String> problems = MessageTypeFilter.problems(entries);
@@ -30,7 +31,7 @@ public final class Validators {
     }
 
     public static ConfigDef.Validator topicMapping() {
-        return new Described("a list of TYPE[^EVENT]:topic, e.g. ADT^A01:clinical.patient.admitted",
+        return DescribedValidator.of("a list of TYPE[^EVENT]:topic, e.g. ADT^A01:clinical.patient.admitted",
                 (name, value) -> {
                     @SuppressWarnings("unchecked")
                     List<String> entries = (List<String>) value;
@@ -43,7 +44,7 @@ public final class Validators {
 
     /** A topic prefix: may be empty; with a message type appended it must form a legal topic name. */
     public static ConfigDef.Validator topicPrefix() {
-        return new Described("letters, digits, '.', '_', '-'", (name, value) -> {
+        return DescribedValidator.of("letters, digits, '.', '_', '-'", (name, value) -> {
             String prefix = value == null ? "" : value.toString();
             if (!prefix.isEmpty() && !TopicRouter.isLegalTopic(prefix + "ADT")) {
                 throw new ConfigException(name, value, "A topic prefix may only hold letters, digits, '.', '_' "
@@ -54,7 +55,7 @@ public final class Validators {
 
     /** An optional topic name (empty means a default). */
     public static ConfigDef.Validator optionalTopic() {
-        return new Described("empty, or a legal Kafka topic name", (name, value) -> {
+        return DescribedValidator.of("empty, or a legal Kafka topic name", (name, value) -> {
             String topic = value == null ? "" : value.toString().trim();
             if (!topic.isEmpty() && !TopicRouter.isLegalTopic(topic)) {
                 throw new ConfigException(name, value, "Not a legal Kafka topic name (letters, digits, '.', '_', "
@@ -64,7 +65,7 @@ public final class Validators {
     }
 
     public static ConfigDef.Validator optionalCharset() {
-        return new Described("empty, an HL7 MSH-18 name (e.g. UNICODE UTF-8, 8859/1) or a Java charset name",
+        return DescribedValidator.of("empty, an HL7 MSH-18 name (e.g. UNICODE UTF-8, 8859/1) or a Java charset name",
                 (name, value) -> {
                     String charset = value == null ? "" : value.toString().trim();
                     if (!charset.isEmpty() && Hl7Charsets.forName(charset) == null) {
@@ -76,7 +77,7 @@ public final class Validators {
     }
 
     public static ConfigDef.Validator optionalVersion() {
-        return new Described("empty, or an HL7 v2 version such as 2.5 or 2.5.1", (name, value) -> {
+        return DescribedValidator.of("empty, or an HL7 v2 version such as 2.5 or 2.5.1", (name, value) -> {
             String version = value == null ? "" : value.toString().trim();
             if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
                 throw new ConfigException(name, value, "Not an HL7 v2 version: use 2.1 ... 2.8.1, e.g. 2.5");
@@ -85,7 +86,7 @@ public final class Validators {
     }
 
     public static ConfigDef.Validator nonBlank() {
-        return new Described("a non-empty string", (name, value) -> {
+        return DescribedValidator.of("a non-empty string", (name, value) -> {
             if (value == null || value.toString().isBlank()) {
                 throw new ConfigException(name, value, "Must not be empty");
             }
@@ -95,7 +96,7 @@ public final class Validators {
     /** One of the given acknowledgement codes (table 0008). */
     public static ConfigDef.Validator ackCode(String... allowed) {
         ConfigDef.Validator inner = ConfigDef.CaseInsensitiveValidString.in(allowed);
-        return new Described(String.join(", ", allowed), (name, value) -> {
+        return DescribedValidator.of(String.join(", ", allowed), (name, value) -> {
             try {
                 inner.ensureValid(name, value);
             } catch (ConfigException e) {
@@ -103,26 +104,5 @@ public final class Validators {
                         + " (HL7 table 0008 acknowledgement codes)");
             }
         });
-    }
-
-    /** A validator whose toString (shown in docs and REST) describes the valid values. */
-    private static final class Described implements ConfigDef.Validator {
-        private final String description;
-        private final ConfigDef.Validator check;
-
-        Described(String description, ConfigDef.Validator check) {
-            this.description = description;
-            this.check = check;
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            check.ensureValid(name, value);
-        }
-
-        @Override
-        public String toString() {
-            return description;
-        }
     }
 }
