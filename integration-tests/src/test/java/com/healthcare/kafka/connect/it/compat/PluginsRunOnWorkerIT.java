@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.healthcare.kafka.connect.it.harness.ConnectWorker;
+import com.healthcare.kafka.connect.it.harness.Mllp;
 
 /**
  * The zips do not only load on the worker version of this run (Kafka 4.3 by default, 3.9 with -Pkafka-3.9): they

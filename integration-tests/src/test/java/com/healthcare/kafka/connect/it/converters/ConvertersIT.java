@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.healthcare.kafka.connect.it.fhir.server.FhirTestServer;
 import com.healthcare.kafka.connect.it.harness.BuiltZips;
 import com.healthcare.kafka.connect.it.harness.ConnectWorker;
+import com.healthcare.kafka.connect.it.harness.Mllp;
 
 /**
  * Every plugin's records through Kafka's converters on a real worker from the built zips: JsonConverter with schemas
@@ -219,7 +220,7 @@ class ConvertersIT {
         int off = startHl7("cv-chain-struct-off", "cvcsoff.", merge(jsonConverters(false), chain), Map.of());
         for (int port : new int[] {on, off}) {
             try (Mllp mllp = new Mllp(port)) {
-                assertThat(mllp.send(adt)).isEqualTo("AA");
+                assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
             }
         }
 
@@ -267,9 +268,9 @@ class ConvertersIT {
         config.put("transforms.mask.profile", "safe-harbor");
         int port = startPipeline("cv-h2f-string", "cvh2fs.", config);
         try (Mllp mllp = new Mllp(port)) {
-            assertThat(mllp.send(adt)).isEqualTo("AA");
-            assertThat(mllp.send(DFT)).isEqualTo("AA");
-            assertThat(mllp.send(UNDECODABLE)).isEqualTo("AR");
+            assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(UNDECODABLE))).isEqualTo("AR");
         }
 
         ConsumerRecord<byte[], byte[]> bundle = consume(1, "cvh2fs.ADT").get(0);
@@ -319,9 +320,9 @@ class ConvertersIT {
             int port = startPipeline(schemas ? "cv-h2f-on" : "cv-h2f-off", prefix, config);
             try (Mllp mllp = new Mllp(port)) {
                 for (String message : CORPUS.keySet()) {
-                    assertThat(mllp.send(corpus(message))).as(message).isEqualTo("AA");
+                    assertThat(Mllp.ackCode(mllp.send(corpus(message)))).as(message).isEqualTo("AA");
                 }
-                assertThat(mllp.send(DFT)).isEqualTo("AA");
+                assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
             }
             // every message type's Patient (each of its own shape) is a valid Avro record
             List<ConsumerRecord<byte[], byte[]>> patients = consume(CORPUS.size(),
@@ -376,8 +377,8 @@ class ConvertersIT {
         config.put("output.format", "struct");
         int port = startPipeline("cv-h2f-struct", "cvh2fst.", config);
         try (Mllp mllp = new Mllp(port)) {
-            assertThat(mllp.send(adt)).isEqualTo("AA");
-            assertThat(mllp.send(DFT)).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
         }
         JsonNode bundle = json(consume(1, "cvh2fst.ADT").get(0).value());
         assertThat(bundle.get("schema").get("type").asText()).isEqualTo("string");
@@ -554,9 +555,9 @@ class ConvertersIT {
 
     private static void sendAdtOruAndUndecodable(int port) throws IOException {
         try (Mllp mllp = new Mllp(port)) {
-            assertThat(mllp.send(adt)).isEqualTo("AA");
-            assertThat(mllp.send(oru)).isEqualTo("AA");
-            assertThat(mllp.send(UNDECODABLE)).isEqualTo("AR");
+            assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(oru))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(UNDECODABLE))).isEqualTo("AR");
         }
     }
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.healthcare.kafka.connect.it.harness.BuiltZips;
 import com.healthcare.kafka.connect.it.harness.ConnectWorker;
+import com.healthcare.kafka.connect.it.harness.Mllp;
 
 /**
  * The HL7 v2 to FHIR pipeline on a real worker from the built zips: the HL7 MLLP source with the Hl7ToFhir SMT
