@@ -7,7 +7,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * An upper bound of a record's size as the producer sees it, after any of the usual converters. The value is the
  * resource's JSON text: StringConverter stores its UTF-8 bytes, JsonConverter a quoted JSON string in which every
  * quote and backslash doubles and a control character becomes six bytes ({@code \u0001}), so a string can grow up
- * to six times; counting each character at its escaped width covers both. The JSON envelope of
+ * to six times, and it writes characters outside the BMP as two {@code \\uXXXX} escapes (12 bytes where UTF-8 needs
+ * 4); counting each character at its widest covers every case. The JSON envelope of
  * {@code schemas.enable=true}, the record batch overhead and the headers' framing fit in {@link #OVERHEAD}.
  */
 public final class RecordSize {
@@ -36,14 +37,14 @@ public final class RecordSize {
         long n = 2;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x20) {
-                n += 6;
+            if (c < 0x20 || Character.isSurrogate(c)) {
+                n += 6; // JsonConverter writes \u0001, and each half of a surrogate pair as \ud834
             } else if (c == '"' || c == '\\') {
                 n += 2;
             } else if (c < 0x80) {
                 n += 1;
-            } else if (c < 0x800 || Character.isSurrogate(c)) {
-                n += 2; // a surrogate pair is 4 bytes in UTF-8: 2 per half
+            } else if (c < 0x800) {
+                n += 2;
             } else {
                 n += 3;
             }
