@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -97,6 +99,7 @@ final class WebhookServer implements AutoCloseable {
     private final ScheduledThreadPoolExecutor watchdog;
     private final Thread acceptor;
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Map<String, long[]> lastWarn = new HashMap<>();
     private int open;
     private volatile boolean closed;
@@ -141,6 +144,8 @@ final class WebhookServer implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
+        // blocking socket reads ignore interrupts: close the connections themselves
+        sockets.forEach(WebhookServer::quietlyClose);
         workers.shutdownNow();
         watchdog.shutdownNow();
     }
@@ -152,7 +157,8 @@ final class WebhookServer implements AutoCloseable {
                 socket = serverSocket.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.warn("The notification listener could not accept a connection: {}", e.toString());
+                    warn("accept", "The notification listener could not accept a connection: " + e);
+                    pause(); // e.g. out of file descriptors: do not spin
                 }
                 continue;
             }
@@ -165,9 +171,11 @@ final class WebhookServer implements AutoCloseable {
                 quietlyClose(socket);
                 continue;
             }
+            sockets.add(socket);
             try {
                 workers.execute(() -> serve(socket, remote));
             } catch (RuntimeException e) {
+                sockets.remove(socket);
                 release(remote);
                 quietlyClose(socket);
             }
@@ -196,7 +204,8 @@ final class WebhookServer implements AutoCloseable {
     private void serve(Socket socket, InetAddress remote) {
         ScheduledFuture<?> deadline = closeAt(socket, limits.headerTimeoutMs(), "headers");
         try {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.headerTimeoutMs()));
+            // the watchdog enforces the deadline; the read timeout is only a backstop behind it
+            socket.setSoTimeout(backstop(limits.headerTimeoutMs()));
             socket.setTcpNoDelay(true);
             if (socket instanceof SSLSocket ssl) {
                 try {
@@ -228,7 +237,7 @@ final class WebhookServer implements AutoCloseable {
             }
             deadline.cancel(false);
             deadline = closeAt(socket, limits.bodyTimeoutMs(), "body");
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.bodyTimeoutMs()));
+            socket.setSoTimeout(backstop(limits.bodyTimeoutMs()));
             byte[] body;
             try {
                 body = readBody(head, in, out);
@@ -249,9 +258,14 @@ final class WebhookServer implements AutoCloseable {
             LOG.warn("Notification handling failed: {}", e.toString());
         } finally {
             deadline.cancel(false);
+            sockets.remove(socket);
             release(remote);
             quietlyClose(socket);
         }
+    }
+
+    private static int backstop(long deadlineMs) {
+        return (int) Math.min(Integer.MAX_VALUE, deadlineMs + 5000);
     }
 
     private ScheduledFuture<?> closeAt(Socket socket, long delayMs, String phase) {
@@ -471,6 +485,14 @@ final class WebhookServer implements AutoCloseable {
             state[1] = 0;
         }
         LOG.warn("{}{}", message, suppressed == 0 ? "" : " (" + suppressed + " similar since the last warning)");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void quietlyClose(Socket socket) {

@@ -15,6 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +27,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.healthcare.kafka.connect.fhir.poll.RecordFactory;
 import com.healthcare.kafka.connect.fhir.poll.RecordQueue;
@@ -64,10 +73,16 @@ class NotificationListenerHostileTest {
 
     private void start(long headerTimeoutMs, long bodyTimeoutMs, int maxConnections, int perAddress)
             throws IOException {
+        start(headerTimeoutMs, bodyTimeoutMs, maxConnections, perAddress, null);
+    }
+
+    private void start(long headerTimeoutMs, long bodyTimeoutMs, int maxConnections, int perAddress, SSLContext tls)
+            throws IOException {
         TypeStream stream = new TypeStream("Observation", TypeCursor.restore(null, null),
                 new RecordFactory("fhir.", "http://fhir"), queue, metrics);
         listener = new NotificationListener(new NotificationListener.Settings(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null, "/hook", "X-Token: s3cret",
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls,
+                tls == null ? null : tls.getDefaultSSLParameters(), "/hook", "X-Token: s3cret",
                 10_000, headerTimeoutMs, bodyTimeoutMs, maxConnections, perAddress, 1 << 20),
                 Map.of("Observation", stream), t -> { }, acks, metrics, "hostile");
         listener.start();
@@ -100,7 +115,7 @@ class NotificationListenerHostileTest {
     private static boolean open(Socket s) {
         try {
             s.setSoTimeout(20);
-            int b = s.getInputStream().read();
+            s.getInputStream().read();
             return false; // end of stream or an answer: the server is done with it
         } catch (SocketTimeoutException e) {
             return true;
@@ -230,5 +245,60 @@ class NotificationListenerHostileTest {
         chunked.setSoTimeout(10_000);
         InputStream in = chunked.getInputStream();
         assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    }
+
+    @Test
+    void underTlsSocketsThatNeverHandshakeDoNotLockOutAValidClient(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", store.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keys);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, tmf.getTrustManagers(), null);
+        start(5000, 5000, 128, 64, server);
+
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            silent.add(connectFrom(ATTACKER)); // TCP only: no ClientHello, ever
+        }
+        SSLSocket honest = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", listener.port());
+        sockets.add(honest);
+        byte[] body = OBS.getBytes(StandardCharsets.UTF_8);
+        honest.getOutputStream().write(("PUT /hook/Observation/o1 HTTP/1.1\r\nHost: x\r\nX-Token: s3cret\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        honest.getOutputStream().write(body);
+        honest.getOutputStream().flush();
+        commitNextRecord();
+        honest.setSoTimeout(10_000);
+        assertThat(new String(honest.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                .isEqualTo("HTTP/1.1 200");
+        assertThat(silent).as("answered while the silent sockets are still open")
+                .allMatch(NotificationListenerHostileTest::open);
+        await("silent sockets closed at the handshake deadline").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> silent.stream().noneMatch(NotificationListenerHostileTest::open));
+        assertThat(metrics.getListenerTimeouts()).isGreaterThanOrEqualTo(40);
+    }
+
+    @Test
+    void closingTheListenerClosesConnectionsInProgress() throws Exception {
+        start(60_000, 60_000, 8, 8);
+        Socket slow = connectFrom(ATTACKER);
+        slow.getOutputStream().write("PUT /hook HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(5)).until(() -> open(slow));
+        listener.close();
+        await("closed with the listener").atMost(Duration.ofSeconds(10)).until(() -> !open(slow));
     }
 }

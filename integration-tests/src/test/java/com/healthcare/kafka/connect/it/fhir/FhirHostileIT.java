@@ -84,7 +84,7 @@ class FhirHostileIT {
     }
 
     static boolean running() {
-        JsonNode status = worker.getJson("/connectors/" + NAME + "/status");
+        JsonNode status = worker.getJson("connectors/" + NAME + "/status");
         return "RUNNING".equals(status.path("connector").path("state").asText())
                 && "RUNNING".equals(status.path("tasks").path(0).path("state").asText());
     }
