@@ -164,4 +164,30 @@ class HostileInputTest {
         assertThat(cursor.evictedNotified()).isEqualTo(n - cursor.pendingNotified());
         assertThat(restored.pendingNotified()).isZero();
     }
+
+    @Test
+    void aGrowingNotificationBacklogAsksForASearchAndTooLargeNotifiedResourcesGoToTheErrorTopic() throws Exception {
+        RecordQueue queue = new RecordQueue(10_000);
+        TypeStream stream = new TypeStream("Observation", TypeCursor.restore(null, null), factory, queue,
+                new TaskMetrics());
+        Instant base = Instant.parse("2024-05-01T10:00:00Z");
+        int firstPollSoon = -1;
+        for (int i = 0; i < 2000 && firstPollSoon < 0; i++) {
+            Instant t = base.plusMillis(i);
+            TypeStream.NotificationOutcome outcome = stream.notification(
+                    r(new java.util.UUID(7, i).toString(), "1", t), observation("x", "1", t.toString(), "n"), x -> { });
+            assertThat(outcome.record()).isNotNull();
+            if (outcome.pollSoon()) {
+                firstPollSoon = i;
+            }
+        }
+        // about 32 KiB of keys: some 500 UUID keys wait for the search, then each notification asks for one
+        assertThat(firstPollSoon).isBetween(400, 700);
+
+        Instant t = base.plusSeconds(60);
+        TypeStream.NotificationOutcome big = stream.notification(r("big", "1", t),
+                observation("big", "1", t.toString(), "\\\"".repeat(300_000)), x -> { });
+        assertThat(big.record().topic()).isEqualTo("fhir.errors");
+        assertThat(big.record().key()).isEqualTo("Observation/big");
+    }
 }
