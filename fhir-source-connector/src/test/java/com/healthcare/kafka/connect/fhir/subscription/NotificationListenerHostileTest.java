@@ -139,7 +139,7 @@ class NotificationListenerHostileTest {
 
     @Test
     void slowHeaderClientsDoNotDelayANotificationAndAreClosedAtTheirDeadline() throws Exception {
-        start(6000, 6000, 64, 16);
+        start(10_000, 10_000, 64, 16);
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             Socket s = connectFrom(ATTACKER);
@@ -267,7 +267,7 @@ class NotificationListenerHostileTest {
         tmf.init(keys);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        start(5000, 5000, 128, 64, server);
+        start(10_000, 10_000, 128, 64, server);
 
         List<Socket> silent = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
