@@ -61,12 +61,7 @@ class FhirHostileIT {
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "true");
-        config.put("fhir.subscription.enabled", "true");
-        config.put("fhir.subscription.criteria", "Observation?status=final");
-        config.put("fhir.subscription.channel.endpoint", "http://127.0.0.1:" + port + "/fhir-webhook");
-        config.put("fhir.subscription.listener.port", String.valueOf(port));
-        config.put("fhir.subscription.listener.bind.address", "127.0.0.1");
-        config.put("fhir.subscription.channel.header", "X-Webhook-Token: " + SECRET);
+        FhirItSupport.subscribe(config, "Observation?status=final", port, "X-Webhook-Token: " + SECRET);
         config.put("fhir.subscription.listener.header.timeout.ms", "8000");
         worker.startConnector(NAME, config, 1);
         await("Subscription registered", Duration.ofSeconds(60),
