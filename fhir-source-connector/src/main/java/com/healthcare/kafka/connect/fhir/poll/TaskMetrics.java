@@ -32,8 +32,9 @@ public final class TaskMetrics implements TaskMetricsMXBean {
     private final Map<String, Long> offsetBytes = new ConcurrentHashMap<>();
     private final Map<String, Long> evicted = new ConcurrentHashMap<>();
     private final AtomicLong offsetCommits = new AtomicLong();
-    private volatile long lastCommitMs = System.currentTimeMillis();
-    private volatile long lastWrittenMs;
+    private final LongSupplier clock;
+    private volatile long lastCommitMs;
+    private volatile boolean writtenSinceCommit;
     private volatile long lastStaleWarningMs;
     private volatile LongSupplier refusedConnections = () -> 0;
     private volatile LongSupplier listenerTimeouts = () -> 0;
@@ -47,6 +48,15 @@ public final class TaskMetrics implements TaskMetricsMXBean {
         this.client = client;
         this.queue = queue;
         this.cursors = cursors;
+    }
+
+    public TaskMetrics() {
+        this(System::currentTimeMillis);
+    }
+
+    TaskMetrics(LongSupplier clock) {
+        this.clock = clock;
+        this.lastCommitMs = clock.getAsLong();
     }
 
     public void bindListener(LongSupplier refused, LongSupplier timeouts, LongSupplier malformed) {
@@ -74,13 +84,14 @@ public final class TaskMetrics implements TaskMetricsMXBean {
 
     /** A record was written (commitRecord with metadata). */
     public void written() {
-        lastWrittenMs = System.currentTimeMillis();
+        writtenSinceCommit = true;
     }
 
     /** The worker committed the task's offsets (SourceTask.commit is called only after a successful commit). */
     public void offsetsCommitted() {
         offsetCommits.incrementAndGet();
-        lastCommitMs = System.currentTimeMillis();
+        lastCommitMs = clock.getAsLong();
+        writtenSinceCommit = false;
     }
 
     /**
@@ -89,8 +100,8 @@ public final class TaskMetrics implements TaskMetricsMXBean {
      * five minutes) when records keep being written but no offset commit has succeeded for five minutes.
      */
     public void checkCommits() {
-        long now = System.currentTimeMillis();
-        if (lastWrittenMs > lastCommitMs && now - lastCommitMs > COMMIT_STALE_MS
+        long now = clock.getAsLong();
+        if (writtenSinceCommit && now - lastCommitMs > COMMIT_STALE_MS
                 && now - lastStaleWarningMs > COMMIT_STALE_MS) {
             lastStaleWarningMs = now;
             String message = "No offset commit for " + (now - lastCommitMs) / 1000 + " s although records were "
@@ -187,7 +198,7 @@ public final class TaskMetrics implements TaskMetricsMXBean {
 
     @Override
     public long getMillisSinceOffsetCommit() {
-        return System.currentTimeMillis() - lastCommitMs;
+        return clock.getAsLong() - lastCommitMs;
     }
 
     @Override

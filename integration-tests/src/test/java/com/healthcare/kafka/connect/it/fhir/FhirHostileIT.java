@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.ObjectName;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.r4.model.Annotation;
@@ -84,6 +87,17 @@ class FhirHostileIT {
                 && "RUNNING".equals(status.path("tasks").path(0).path("state").asText());
     }
 
+    /** An attribute of the task's own MBean (the worker runs in this JVM). */
+    static long metric(String attribute) {
+        try {
+            return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                    "healthcare.connect.fhir:type=source-task,connector=" + ObjectName.quote(NAME) + ",task=0"),
+                    attribute);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aResourceTooLargeAsStoredBecomesAnErrorRecordAndTheStreamMovesOn() throws Exception {
         Observation huge = FhirItSupport.observation("huge", "preliminary");
@@ -110,6 +124,11 @@ class FhirHostileIT {
         assertThat(worker.consume(100, Duration.ofSeconds(2), "hostile.Observation"))
                 .extracting(FhirItSupport::key).doesNotContain("Observation/huge");
         assertThat(running()).isTrue();
+        assertThat(metric("OversizedResources")).isEqualTo(1);
+        // the worker calls SourceTask.commit() after each successful offset commit (every second here)
+        long commits = metric("OffsetCommits");
+        await("offsets committed", Duration.ofSeconds(30), () -> metric("OffsetCommits") > commits);
+        assertThat(metric("LargestOffsetBytes")).isBetween(50L, 10_000L);
 
         // a restart does not find it again: the offset moved past it
         worker.cluster().stopConnector(NAME);
@@ -159,6 +178,7 @@ class FhirHostileIT {
                     });
             await("slow clients closed at the header deadline", Duration.ofSeconds(60),
                     () -> slow.stream().noneMatch(FhirHostileIT::open));
+            assertThat(metric("ListenerTimeouts")).isGreaterThanOrEqualTo(12);
             assertThat(running()).isTrue();
         } finally {
             trickle.shutdownNow();
