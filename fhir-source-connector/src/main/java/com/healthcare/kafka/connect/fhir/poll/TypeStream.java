@@ -202,9 +202,9 @@ public final class TypeStream {
         SourceRecord result = records.bounded(record);
         if (result != record) {
             metrics.oversized.incrementAndGet();
-            LOG.warn("{} is too large for Kafka ({} bytes as stored); reported to {} instead and skipped",
-                    result.key(), result.headers().lastWithName(RecordFactory.HEADER_ERROR_SIZE).value(),
-                    result.topic());
+            // the id stays out of the log (some servers build ids from identifiers); the error record names it
+            LOG.warn("A {} resource is too large for Kafka ({} bytes as stored); reported to {} instead and skipped",
+                    type, result.headers().lastWithName(RecordFactory.HEADER_ERROR_SIZE).value(), result.topic());
         }
         return result;
     }
