@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ConnectorStatesTest {
 
     static JsonNode status(String connectorState, String... tasks) throws Exception {
-        StringBuilder json = new StringBuilder("{\"hl7\": {\"status\": {\"name\": \"hl7\", \"connector\": {\"state\": \""
-                + connectorState + "\", \"worker_id\": \"127.0.0.1:8083\"}, \"tasks\": [");
+        StringBuilder json = new StringBuilder("{\"hl7\": {\"status\": {\"name\": \"hl7\","
+                + " \"connector\": {\"state\": \"" + connectorState + "\", \"worker_id\": \"127.0.0.1:8083\"}, \"tasks\": [");
         for (int i = 0; i < tasks.length; i++) {
             json.append(i == 0 ? "" : ",").append("{\"id\": ").append(i).append(", \"state\": \"").append(tasks[i])
                     .append('"').append(tasks[i].equals("FAILED") ? ", \"trace\": \"org.apache.kafka.connect.errors."

@@ -109,7 +109,8 @@ class SandboxIT {
         Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> get(rest, "/connectors/applied-hl7/status").contains("\"RUNNING\""));
         Path broken = data.resolveSibling(data.getFileName() + "-broken.json");
-        Files.writeString(broken, "{\n  \"name\": \"broken\",\n  \"config\": {\"connector.class\": \"NoSuchConnector\"}\n}\n");
+        Files.writeString(broken,
+                "{\n  \"name\": \"broken\",\n  \"config\": {\"connector.class\": \"NoSuchConnector\"}\n}\n");
         assertThat(connectorApply(1, "--rest", "http://127.0.0.1:" + rest, broken.toString()))
                 .contains("broken failed with HTTP");
 

@@ -67,7 +67,8 @@ class SandboxPortsTest {
                             + " shown.");
             assertThatThrownBy(() -> SandboxPorts.checkFree("127.0.0.1",
                     List.of(new SandboxPorts.Port("JMX", "--jmx-port", busy.getLocalPort()))))
-                    .hasMessageStartingWith("port " + busy.getLocalPort() + " for the JMX (--jmx-port) is already in use.");
+                    .hasMessageStartingWith("port " + busy.getLocalPort()
+                            + " for the JMX (--jmx-port) is already in use.");
         }
     }
 
