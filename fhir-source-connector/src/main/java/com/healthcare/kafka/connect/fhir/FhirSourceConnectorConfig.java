@@ -352,7 +352,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                                 + "max.request.size (1048576 by default; " + PRODUCER_MAX_REQUEST_SIZE + " in this "
                                 + "config) and the topics' max.message.bytes.",
                         GROUP_OUTPUT, ++order, Width.SHORT, "Max record size (bytes)")
-                .define(ERROR_TOPIC, Type.STRING, "", Importance.MEDIUM,
+                .define(ERROR_TOPIC, Type.STRING, "", topicPrefixValidator(), Importance.MEDIUM,
                         "Topic for resources too large for Kafka (key Type/id; value a JSON object with "
                                 + "resourceType, id, versionId, lastUpdated, size, limit, reason and url). Empty: "
                                 + TOPIC_PREFIX + " + 'errors', e.g. fhir.errors.",
