@@ -42,6 +42,10 @@ final class BundleContext {
 
     Entry patient;
     JsonObject patientIdentifier;
+    /** The PID the current patient comes from (MRG reads its account number, PID-18). */
+    V2Segment patientSegment;
+    /** MRG-5/MRG-6 prior visit number, for the Encounter of the PV1 that follows the MRG. */
+    JsonObject priorVisit;
     Entry encounter;
 
     // Segment group state: what later segments (NTE, OBX, RXR, AIx...) attach to.
