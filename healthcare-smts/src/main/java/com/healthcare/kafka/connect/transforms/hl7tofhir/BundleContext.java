@@ -61,6 +61,8 @@ final class BundleContext {
     Entry immunization;
     Entry medicationRequest;
     Entry appointment;
+    /** The SCH of the appointment: SCH-11 timing applies last, as the fallback. */
+    V2Segment schedule;
     Entry document;
     Entry coverage;
     Entry condition;
