@@ -79,7 +79,7 @@ final class BundleContext {
 
     BundleContext(V2Message msg, DataTypes types) {
         this.msg = msg;
-        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4));
+        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4), country(msg));
         this.settings = types.settings();
         this.messageCode = nz(msg.messageCode());
         this.event = nz(msg.triggerEvent());
@@ -90,6 +90,16 @@ final class BundleContext {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-1/SHA-256", e);
         }
+    }
+
+    /** MSH-17 country code, else the first patient address's country (PID-11.6); null when neither is given. */
+    private static String country(V2Message msg) {
+        String c = msg.msh().get(17);
+        if (c == null) {
+            V2Segment pid = msg.first("PID");
+            c = pid == null ? null : pid.get(11, 6);
+        }
+        return c;
     }
 
     private static String nz(String s) {
@@ -422,7 +432,9 @@ final class BundleContext {
             JsonObject r = e.resource;
             if (!r.has("identifier")) {
                 r.add("identifier", identifier);
-                if (hd.get(2) != null && ("ISO".equalsIgnoreCase(hd.get(3)) || "UUID".equalsIgnoreCase(hd.get(3)))) {
+                // Only a valid OID or UUID becomes a URN (an invalid one is just part of the name).
+                if (hd.get(2) != null && (("ISO".equalsIgnoreCase(hd.get(3)) && Uris.isOid(hd.get(2)))
+                        || ("UUID".equalsIgnoreCase(hd.get(3)) && Uris.isUuid(hd.get(2))))) {
                     r.add("identifier", new JsonObject().put("system", "urn:ietf:rfc:3986").put("value",
                             ("ISO".equalsIgnoreCase(hd.get(3)) ? "urn:oid:" : "urn:uuid:") + hd.get(2)));
                 }

@@ -48,9 +48,9 @@ final class PatientMapper {
             }
         }
         String ssn = pid.get(19);
-        if (ssn != null && seen.add("http://hl7.org/fhir/sid/us-ssn|" + ssn)) {
+        if (ssn != null && seen.add(t.ssnSystem() + "|" + ssn)) {
             identifiers.add(new JsonObject().put("type", t.identifierType("SS"))
-                    .put("system", "http://hl7.org/fhir/sid/us-ssn").put("value", ssn));
+                    .put("system", t.ssnSystem()).put("value", ssn));
         }
         V2Composite dln = pid.first(20);
         if (dln.get(1) != null) {
@@ -308,7 +308,7 @@ final class PatientMapper {
         String ssn = nk1.get(37);
         if (ssn != null) {
             identifiers.add(new JsonObject().put("type", t.identifierType("SS"))
-                    .put("system", "http://hl7.org/fhir/sid/us-ssn").put("value", ssn));
+                    .put("system", t.ssnSystem()).put("value", ssn));
         }
         if (key == null) {
             key = ctx.derivedIdentifier("RelatedPerson", ctx.patientKey(),
