@@ -136,6 +136,18 @@ class MergeMappingTest {
     }
 
     @Test
+    void a24LinksTheTwoRecordsOfOnePerson() {
+        Bundle b = bundle(msg(msh("ADT^A24^ADT_A24", "2.5.1"), "EVN||20240101", "PID|1||A1^^^HOSP^MR||ONE^ANN",
+                "PID|2||C7^^^CLINIC^MR||ONE^ANN"));
+        Patient a = byId(b, "A1");
+        Patient c = byId(b, "C7");
+        assertThat(a.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.SEEALSO);
+        assertThat(a.getLinkFirstRep().getOther().getReference()).isEqualTo(entry(b, c).getFullUrl());
+        assertThat(c.getLinkFirstRep().getOther().getReference()).isEqualTo(entry(b, a).getFullUrl());
+        assertThat(a.hasActive() && !a.getActive()).isFalse();
+    }
+
+    @Test
     void a50FindsTheVisitByItsPriorNumber() {
         Bundle b = bundle(msg(msh("ADT^A50^ADT_A50", "2.5.1"), "EVN||20240101", PID, "MRG|||||V1^^^HOSP^VN",
                 Convert.seg("PV1", 1, "1", 2, "I", 19, "V2^^^HOSP^VN")));
