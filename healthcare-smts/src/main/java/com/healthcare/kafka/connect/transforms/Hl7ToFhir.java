@@ -1,8 +1,6 @@
 package com.healthcare.kafka.connect.transforms;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -28,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.common.DescribedValidator;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionException;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionSettings;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionSettings.BundleType;
@@ -198,38 +198,15 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
                 + "; expected a String, bytes, or a Struct/Map with field '" + rawField + "'");
     }
 
-    /** Bytes decoded with the charset MSH-18 names (read from the ASCII header), UTF-8 otherwise. */
+    /**
+     * Bytes decoded with the charset MSH-18 names (HL7 table 0211, read by the shared reader), UTF-8 when none.
+     * Bytes invalid in that charset, or a charset Java cannot decode, make the message an error: never replaced.
+     */
     static String decode(byte[] bytes) {
-        return new String(bytes, charsetOf(bytes));
-    }
-
-    static Charset charsetOf(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && end < 4096 && bytes[end] != '\r' && bytes[end] != '\n') {
-            end++;
-        }
-        String msh = new String(bytes, 0, end, StandardCharsets.US_ASCII);
-        if (!msh.startsWith("MSH") || msh.length() < 4) {
-            return StandardCharsets.UTF_8;
-        }
-        String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(msh.charAt(3))), -1);
-        // fields[0] = "MSH", fields[1] = MSH-2, so MSH-18 is fields[17].
-        String name = fields.length > 17 ? fields[17].trim().toUpperCase(Locale.ROOT) : "";
-        int rep = name.indexOf('~');
-        if (rep >= 0) {
-            name = name.substring(0, rep);
-        }
-        switch (name) {
-            case "8859/1":
-                return StandardCharsets.ISO_8859_1;
-            case "ASCII":
-                return StandardCharsets.US_ASCII;
-            case "8859/15":
-                return Charset.forName("ISO-8859-15");
-            case "UNICODE UTF-16":
-                return StandardCharsets.UTF_16;
-            default:
-                return StandardCharsets.UTF_8;
+        try {
+            return Hl7Charsets.decode(bytes, null).text();
+        } catch (Hl7ParseException e) {
+            throw new V2ParseException(e.getMessage());
         }
     }
 

@@ -23,7 +23,7 @@ import com.healthcare.kafka.connect.hl7.config.KeySource;
 import com.healthcare.kafka.connect.hl7.config.OutputFormat;
 import com.healthcare.kafka.connect.hl7.config.ProcessingGuarantee;
 import com.healthcare.kafka.connect.hl7.config.Validators;
-import com.healthcare.kafka.connect.hl7.parse.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
 

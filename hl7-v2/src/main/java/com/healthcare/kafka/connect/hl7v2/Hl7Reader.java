@@ -70,6 +70,18 @@ public final class Hl7Reader {
         return new Message(text, Collections.unmodifiableList(segments));
     }
 
+    /**
+     * Reads one header segment (MSH, FHS or BHS) on its own, e.g. to route a message by its MSH without splitting
+     * the rest; {@code line} is the segment without its terminator.
+     */
+    public static Hl7Segment header(String line) {
+        if (line.length() < 3 || !Hl7Segment.isHeader(line.substring(0, 3))) {
+            throw new Hl7ParseException(Hl7ParseException.Kind.NO_HEADER,
+                    "the message does not start with an MSH, FHS or BHS segment");
+        }
+        return new Hl7Segment(line, Hl7Delimiters.ofHeader(line, 0, line.length()), 0);
+    }
+
     /** Offset of the first character after leading white space, byte order marks and MLLP start bytes. */
     public static int skipLeading(CharSequence text) {
         int start = 0;

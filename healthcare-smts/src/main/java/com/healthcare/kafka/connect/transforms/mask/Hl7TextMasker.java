@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
+
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.ComponentRules;
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.FieldRules;
 
@@ -376,105 +380,52 @@ public final class Hl7TextMasker {
         return trimTrailing(String.join(String.valueOf(d.component), comps), d.component);
     }
 
-    /** The delimiters a message declares in MSH-1 and MSH-2 (defaults {@code |^~\&}). */
+    /**
+     * The masker's short names for the delimiters of the bundle's shared reader ({@link Hl7Delimiters}, escapes by
+     * {@link Hl7Escapes}): read from each MSH, FHS or BHS. When the reader refuses a header's encoding
+     * characters, its field separator with the standard encoding characters is used, so the fields are still found
+     * and masked (never passed on unread).
+     */
     static final class Delimiters {
-        static final Delimiters DEFAULT = new Delimiters('|', '^', '~', '\\', '&', (char) 0);
+        static final Delimiters DEFAULT = new Delimiters(Hl7Delimiters.STANDARD);
 
         final char field;
         final char component;
         final char repetition;
+        /** 0 when the message declares none. */
         final char escape;
+        /** 0 when the message declares none. */
         final char subcomponent;
-        /** v2.7+ truncation character, 0 when not declared. */
-        final char truncation;
+        private final Hl7Delimiters shared;
 
-        Delimiters(char field, char component, char repetition, char escape, char subcomponent, char truncation) {
-            this.field = field;
-            this.component = component;
-            this.repetition = repetition;
-            this.escape = escape;
-            this.subcomponent = subcomponent;
-            this.truncation = truncation;
+        private Delimiters(Hl7Delimiters shared) {
+            this.shared = shared;
+            this.field = shared.field();
+            this.component = shared.component();
+            this.repetition = shared.repetition();
+            this.escape = shared.escape();
+            this.subcomponent = shared.subcomponent();
         }
 
         static Delimiters of(String text, int start, int end) {
-            char field = text.charAt(start + 3);
-            int encEnd = text.indexOf(field, start + 4);
-            if (encEnd < 0 || encEnd > end) {
-                encEnd = end;
+            try {
+                Hl7Delimiters d = Hl7Delimiters.ofHeader(text, start, end);
+                return d == Hl7Delimiters.STANDARD ? DEFAULT : new Delimiters(d);
+            } catch (Hl7ParseException e) {
+                try {
+                    return new Delimiters(Hl7Delimiters.of(text.charAt(start + 3), "^~\\&"));
+                } catch (Hl7ParseException again) {
+                    return DEFAULT;
+                }
             }
-            String enc = text.substring(start + 4, encEnd);
-            return new Delimiters(field, at(enc, 0, '^'), at(enc, 1, '~'), at(enc, 2, '\\'), at(enc, 3, '&'),
-                    enc.length() > 4 ? enc.charAt(4) : (char) 0);
-        }
-
-        private static char at(String enc, int i, char fallback) {
-            return enc.length() > i ? enc.charAt(i) : fallback;
         }
 
         String unescape(String text) {
-            if (text.indexOf(escape) < 0) {
-                return text;
-            }
-            StringBuilder out = new StringBuilder(text.length());
-            int i = 0;
-            while (i < text.length()) {
-                char c = text.charAt(i);
-                int close = c == escape ? text.indexOf(escape, i + 1) : -1;
-                if (close < 0) {
-                    out.append(c);
-                    i++;
-                    continue;
-                }
-                String seq = text.substring(i + 1, close);
-                switch (seq) {
-                    case "F" -> out.append(field);
-                    case "S" -> out.append(component);
-                    case "T" -> out.append(subcomponent);
-                    case "R" -> out.append(repetition);
-                    case "E" -> out.append(escape);
-                    case "P" -> out.append(truncation != 0 ? truncation : '#');
-                    default -> out.append(text, i, close + 1); // formatting and hex escapes stay as written
-                }
-                i = close + 1;
-            }
-            return out.toString();
+            return Hl7Escapes.unescape(text, shared);
         }
 
         String escape(String text) {
-            StringBuilder out = null;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                String seq = null;
-                if (c == escape) {
-                    seq = "E";
-                } else if (c == field) {
-                    seq = "F";
-                } else if (c == component) {
-                    seq = "S";
-                } else if (c == subcomponent) {
-                    seq = "T";
-                } else if (c == repetition) {
-                    seq = "R";
-                } else if (truncation != 0 && c == truncation) {
-                    seq = "P";
-                } else if (c == '\r') {
-                    seq = "X0D";
-                } else if (c == '\n') {
-                    seq = "X0A";
-                }
-                if (seq != null && out == null) {
-                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
-                }
-                if (out != null) {
-                    if (seq != null) {
-                        out.append(escape).append(seq).append(escape);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-            return out == null ? text : out.toString();
+            return Hl7Escapes.escape(text, shared);
         }
     }
 }

@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
 import com.healthcare.kafka.connect.transforms.mask.MaskPhiConfig.Format;
 
 /**
@@ -242,33 +244,12 @@ public final class PhiMasker {
 
     /** The charset MSH-18 names (read from the ASCII header), UTF-8 otherwise. */
     private static Charset hl7Charset(byte[] bytes, int start) {
-        int end = start;
-        while (end < bytes.length && bytes[end] != '\r' && bytes[end] != '\n') {
-            end++;
+        // HL7 table 0211 through the bundle's shared reader; a code it cannot decode is masked byte-transparently
+        try {
+            return Hl7Charsets.charsetOf(bytes);
+        } catch (Hl7ParseException e) {
+            return StandardCharsets.ISO_8859_1;
         }
-        String header = new String(bytes, start, end - start, StandardCharsets.US_ASCII);
-        char sep = header.charAt(3);
-        String[] fields = header.split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1);
-        String msh18 = fields.length > 17 ? fields[17].trim() : "";
-        int rep = msh18.indexOf('~');
-        if (rep >= 0) {
-            msh18 = msh18.substring(0, rep);
-        }
-        return switch (msh18) {
-            case "8859/1" -> StandardCharsets.ISO_8859_1;
-            case "ASCII" -> StandardCharsets.US_ASCII;
-            case "UNICODE UTF-16" -> StandardCharsets.UTF_16;
-            default -> {
-                if (msh18.startsWith("8859/")) {
-                    try {
-                        yield Charset.forName("ISO-8859-" + msh18.substring(5));
-                    } catch (RuntimeException e) {
-                        yield StandardCharsets.UTF_8;
-                    }
-                }
-                yield StandardCharsets.UTF_8;
-            }
-        };
     }
 
     private static String decode(byte[] bytes, Charset charset) {

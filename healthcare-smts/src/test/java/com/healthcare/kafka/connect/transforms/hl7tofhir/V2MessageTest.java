@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Composite;
-import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Escapes;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Message;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2ParseException;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
@@ -68,24 +68,24 @@ class V2MessageTest {
 
     @Test
     void resolvesEveryEscapeSequence() {
-        Delimiters d = Delimiters.DEFAULT;
-        assertThat(V2Escapes.unescape("A\\F\\B\\S\\C\\T\\D\\R\\E\\E\\F", d)).isEqualTo("A|B^C&D~E\\F");
-        assertThat(V2Escapes.unescape("line1\\.br\\line2", d)).isEqualTo("line1\nline2");
-        assertThat(V2Escapes.unescape("\\H\\bold\\N\\ text", d)).isEqualTo("bold text");
-        assertThat(V2Escapes.unescape("Montr\\XC3A9\\al", d)).isEqualTo("Montréal");
-        assertThat(V2Escapes.unescape("caf\\XE9\\", d)).as("non-UTF-8 hex falls back to Latin-1").isEqualTo("café");
-        assertThat(V2Escapes.unescape("\\C2842\\x\\M2442\\", d)).isEqualTo("x");
-        assertThat(V2Escapes.unescape("a\\Zlocal\\b", d)).isEqualTo("ab");
-        assertThat(V2Escapes.unescape("a\\.sp2\\b", d)).isEqualTo("a\n\nb");
-        assertThat(V2Escapes.unescape("unknown \\Q\\ kept", d)).isEqualTo("unknown \\Q\\ kept");
-        assertThat(V2Escapes.unescape("dangling \\ backslash", d)).isEqualTo("dangling \\ backslash");
-        assertThat(V2Escapes.unescape("truncated\\P\\", d)).isEqualTo("truncated#");
+        Hl7Delimiters d = Hl7Delimiters.STANDARD;
+        assertThat(Hl7Escapes.toPlainText("A\\F\\B\\S\\C\\T\\D\\R\\E\\E\\F", d)).isEqualTo("A|B^C&D~E\\F");
+        assertThat(Hl7Escapes.toPlainText("line1\\.br\\line2", d)).isEqualTo("line1\nline2");
+        assertThat(Hl7Escapes.toPlainText("\\H\\bold\\N\\ text", d)).isEqualTo("bold text");
+        assertThat(Hl7Escapes.toPlainText("Montr\\XC3A9\\al", d)).isEqualTo("Montréal");
+        assertThat(Hl7Escapes.toPlainText("caf\\XE9\\", d)).as("non-UTF-8 hex falls back to Latin-1").isEqualTo("café");
+        assertThat(Hl7Escapes.toPlainText("\\C2842\\x\\M2442\\", d)).isEqualTo("x");
+        assertThat(Hl7Escapes.toPlainText("a\\Zlocal\\b", d)).isEqualTo("ab");
+        assertThat(Hl7Escapes.toPlainText("a\\.sp2\\b", d)).isEqualTo("a\n\nb");
+        assertThat(Hl7Escapes.toPlainText("unknown \\Q\\ kept", d)).isEqualTo("unknown \\Q\\ kept");
+        assertThat(Hl7Escapes.toPlainText("dangling \\ backslash", d)).isEqualTo("dangling \\ backslash");
+        assertThat(Hl7Escapes.toPlainText("truncated\\P\\", d)).isEqualTo("truncated#");
     }
 
     @Test
     void escapeAndUnescapeRoundTrip() {
         String s = "a|b^c&d~e\\f\nnext";
-        assertThat(V2Escapes.unescape(V2Escapes.escape(s, Delimiters.DEFAULT), Delimiters.DEFAULT)).isEqualTo(s);
+        assertThat(Hl7Escapes.toPlainText(Hl7Escapes.escape(s, Hl7Delimiters.STANDARD), Hl7Delimiters.STANDARD)).isEqualTo(s);
     }
 
     @Test
@@ -114,7 +114,7 @@ class V2MessageTest {
                 .hasMessageContaining("segment 2");
         assertThatThrownBy(() -> V2Message.parse("MSH")).isInstanceOf(V2ParseException.class);
         assertThatThrownBy(() -> V2Message.parse("MSH|^^\\&|A")).isInstanceOf(V2ParseException.class)
-                .hasMessageContaining("ambiguous");
+                .hasMessageContaining("distinct");
     }
 
     @Test

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.healthcare.kafka.connect.hl7.parse.ErrorClass;
-import com.healthcare.kafka.connect.hl7.parse.Escapes;
 import com.healthcare.kafka.connect.hl7.parse.Hl7Message;
-import com.healthcare.kafka.connect.hl7.parse.Separators;
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
 
 /**
  * Builds ACK messages (MSH, MSA and, from v2.5, ERR) in the delimiters, version and MSH-18 of the message they
@@ -47,7 +47,7 @@ public final class AckBuilder {
     }
 
     private String build(Hl7Message original, String code, String text, ErrorClass error, String terminator) {
-        Separators sep = original == null ? Separators.DEFAULT : original.separators();
+        Hl7Delimiters sep = original == null ? Hl7Delimiters.STANDARD : original.separators();
         String version = original == null || original.version() == null ? fallbackVersion : original.version();
         char f = sep.field();
         char c = sep.component();
@@ -64,14 +64,14 @@ public final class AckBuilder {
         ack.append(f).append("ACK");
         String event = original == null ? null : original.triggerEvent();
         if (atLeast(version, 2, 3, 1)) {
-            ack.append(c).append(event == null ? "" : Escapes.escape(event, sep)).append(c).append("ACK");
+            ack.append(c).append(event == null ? "" : Hl7Escapes.escape(event, sep)).append(c).append("ACK");
         } else if (event != null) {
-            ack.append(c).append(Escapes.escape(event, sep));
+            ack.append(c).append(Hl7Escapes.escape(event, sep));
         }
         ack.append(f).append(nextControlId());
         String processingId = original == null ? null : original.mshField(11);
         ack.append(f).append(processingId == null || processingId.isEmpty() ? "P" : processingId);
-        ack.append(f).append(Escapes.escape(version, sep));
+        ack.append(f).append(Hl7Escapes.escape(version, sep));
         String charsetField = original == null ? "" : original.mshField(18);
         if (!charsetField.isEmpty()) {
             ack.append(f).append(f).append(f).append(f).append(f).append(f).append(charsetField);
@@ -84,19 +84,19 @@ public final class AckBuilder {
         }
         boolean msa3 = !atLeast(version, 2, 7, 0);
         if (msa3 && text != null && !text.isEmpty()) {
-            String escaped = Escapes.escape(text.length() > MSA3_MAX ? text.substring(0, MSA3_MAX) : text, sep);
+            String escaped = Hl7Escapes.escape(text.length() > MSA3_MAX ? text.substring(0, MSA3_MAX) : text, sep);
             ack.append(f).append(escaped);
         }
         ack.append(terminator);
 
         if (error != null && atLeast(version, 2, 5, 0)) {
             ack.append("ERR").append(f).append(f);
-            ack.append(f).append(error.hl7Code()).append(c).append(Escapes.escape(error.hl7Text(), sep))
+            ack.append(f).append(error.hl7Code()).append(c).append(Hl7Escapes.escape(error.hl7Text(), sep))
                     .append(c).append("HL70357");
             ack.append(f).append('E');
             // ERR-5 to ERR-7 empty; ERR-8 user message.
             ack.append(f).append(f).append(f);
-            ack.append(f).append(Escapes.escape(text == null ? "" : text, sep));
+            ack.append(f).append(Hl7Escapes.escape(text == null ? "" : text, sep));
             ack.append(terminator);
         }
         return ack.toString();
@@ -106,7 +106,7 @@ public final class AckBuilder {
      * A response batch: FHS/BHS answering the given headers (either may be null), the ACKs, and BTS/FTS with
      * the counts.
      */
-    public String batch(String fileHeader, String batchHeader, Separators sep, List<String> acks) {
+    public String batch(String fileHeader, String batchHeader, Hl7Delimiters sep, List<String> acks) {
         StringBuilder out = new StringBuilder(256 + acks.size() * 200);
         if (fileHeader != null) {
             out.append(responseHeader(fileHeader, sep)).append('\r');
@@ -128,7 +128,7 @@ public final class AckBuilder {
     }
 
     /** FHS/BHS answering {@code header}: sender and receiver swapped, a new control id, the original as reference. */
-    private String responseHeader(String header, Separators sep) {
+    private String responseHeader(String header, Hl7Delimiters sep) {
         char f = sep.field();
         String id = header.substring(0, 3);
         String[] fields = fieldsOf(header, f);

@@ -7,7 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import com.healthcare.kafka.connect.common.DescribedValidator;
-import com.healthcare.kafka.connect.hl7.parse.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
 

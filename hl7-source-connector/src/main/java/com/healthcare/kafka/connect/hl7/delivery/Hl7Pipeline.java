@@ -26,7 +26,7 @@ import com.healthcare.kafka.connect.hl7.parse.ErrorClass;
 import com.healthcare.kafka.connect.hl7.parse.FrameContent;
 import com.healthcare.kafka.connect.hl7.parse.Hl7InputException;
 import com.healthcare.kafka.connect.hl7.parse.Hl7Message;
-import com.healthcare.kafka.connect.hl7.parse.Separators;
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
 import com.healthcare.kafka.connect.hl7.record.RecordFactory;
 import com.healthcare.kafka.connect.hl7.record.TrackedRecord;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
@@ -134,9 +134,9 @@ public final class Hl7Pipeline implements MllpHandler {
         FrameContent content = frame.content();
         if (content != null && content.isBatch()) {
             List<String> answers = new ArrayList<>(parts.size());
-            Separators separators = Separators.DEFAULT;
+            Hl7Delimiters separators = Hl7Delimiters.STANDARD;
             for (Part part : parts) {
-                if (part.message() != null && separators == Separators.DEFAULT) {
+                if (part.message() != null && separators == Hl7Delimiters.STANDARD) {
                     separators = part.message().separators();
                 }
                 String ack = ack(part);

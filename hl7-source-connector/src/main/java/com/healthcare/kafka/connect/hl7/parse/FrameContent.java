@@ -1,22 +1,18 @@
 package com.healthcare.kafka.connect.hl7.parse;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
+
 /**
- * The text of one MLLP frame: decoded in its charset (MSH-18 or the override), segment terminators CR, LF and
+ * The text of one MLLP frame: decoded in its charset (MSH-18 or the override, by the shared reader's table 0211), segment terminators CR, LF and
  * CRLF normalised to CR, and split into messages when it is a batch (FHS/BHS ... BTS/FTS).
  */
 public final class FrameContent {
-
-    /** How far into a frame MSH-18 is looked for (batch headers may precede the first MSH). */
-    private static final int CHARSET_SCAN_LIMIT = 64 * 1024;
 
     private final String text;
     private final Charset charset;
@@ -40,59 +36,13 @@ public final class FrameContent {
      *                           there is no message
      */
     public static FrameContent decode(byte[] payload, Charset override) throws Hl7InputException {
-        int offset = 0;
-        Charset charset = override;
-        if (charset == null) {
-            if (startsWith(payload, (byte) 0xEF, (byte) 0xBB, (byte) 0xBF)) {
-                charset = StandardCharsets.UTF_8;
-                offset = 3;
-            } else if (startsWith(payload, (byte) 0xFE, (byte) 0xFF) || startsWith(payload, (byte) 0xFF, (byte) 0xFE)) {
-                charset = StandardCharsets.UTF_16;
-            } else {
-                String declared = declaredCharset(payload);
-                if (declared == null || declared.isBlank()) {
-                    charset = Hl7Charsets.defaultCharset();
-                } else {
-                    charset = Hl7Charsets.forName(declared);
-                    if (charset == null) {
-                        throw new Hl7InputException(ErrorClass.UNDECODABLE, "MSH-18 character set '"
-                                + printable(declared) + "' is not supported; set hl7.charset to override it");
-                    }
-                }
-            }
-        }
-        String decoded;
-        if (isAsciiCompatible(charset) && isAscii(payload, offset)) {
-            // Most HL7 is plain ASCII: one copy, no decoder (every ASCII-compatible charset maps these bytes alike).
-            return split(normalise(new String(payload, offset, payload.length - offset, StandardCharsets.ISO_8859_1)),
-                    charset);
-        }
+        Hl7Charsets.Decoded decoded;
         try {
-            decoded = charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload, offset, payload.length - offset))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new Hl7InputException(ErrorClass.UNDECODABLE, "The message is not valid " + charset.name()
-                    + " (declare its character set in MSH-18 or set hl7.charset)");
+            decoded = Hl7Charsets.decode(payload, override);
+        } catch (Hl7ParseException e) {
+            throw new Hl7InputException(ErrorClass.UNDECODABLE, e.getMessage() + "; set hl7.charset to override it");
         }
-        return split(normalise(decoded), charset);
-    }
-
-    private static boolean isAsciiCompatible(Charset charset) {
-        String name = charset.name();
-        return name.equals("UTF-8") || name.equals("US-ASCII") || name.startsWith("ISO-8859-")
-                || name.startsWith("windows-125");
-    }
-
-    private static boolean isAscii(byte[] payload, int offset) {
-        for (int i = offset; i < payload.length; i++) {
-            if (payload[i] < 0) {
-                return false;
-            }
-        }
-        return true;
+        return split(normalise(decoded.text()), decoded.charset());
     }
 
     /** Whether the frame holds nothing but whitespace (a keep-alive some senders use). */
@@ -179,59 +129,6 @@ public final class FrameContent {
             messages.add(current.toString());
         }
         return new FrameContent(text, charset, fileHeader, batchHeader, Collections.unmodifiableList(messages));
-    }
-
-    /** The MSH-18 value of the first MSH in the payload (read as ASCII), or null. */
-    static String declaredCharset(byte[] payload) {
-        int limit = Math.min(payload.length, CHARSET_SCAN_LIMIT);
-        int msh = -1;
-        for (int i = 0; i + 3 < limit; i++) {
-            if (payload[i] == 'M' && payload[i + 1] == 'S' && payload[i + 2] == 'H'
-                    && (i == 0 || payload[i - 1] == '\r' || payload[i - 1] == '\n')) {
-                msh = i;
-                break;
-            }
-        }
-        if (msh < 0 || msh + 8 > payload.length) {
-            return null;
-        }
-        byte fieldSep = payload[msh + 3];
-        byte repetitionSep = payload[msh + 5];
-        int separators = 0;
-        int i = msh + 3;
-        for (; i < payload.length; i++) {
-            byte b = payload[i];
-            if (b == '\r' || b == '\n') {
-                return null;
-            }
-            if (b == fieldSep && ++separators == 17) {
-                break;
-            }
-        }
-        int start = i + 1;
-        int end = start;
-        while (end < payload.length && payload[end] != fieldSep && payload[end] != '\r' && payload[end] != '\n'
-                && payload[end] != repetitionSep && payload[end] != payload[msh + 4]) {
-            end++;
-        }
-        return start >= payload.length ? null : new String(payload, start, end - start, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean startsWith(byte[] payload, byte... prefix) {
-        if (payload.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (payload[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) : s;
-        return cut.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /** The whole normalised frame text. */

@@ -1,24 +1,29 @@
 package com.healthcare.kafka.connect.hl7.parse;
 
 import java.nio.charset.Charset;
-import java.util.ArrayList;
-import java.util.List;
+
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
+import com.healthcare.kafka.connect.hl7v2.Hl7Reader;
+import com.healthcare.kafka.connect.hl7v2.Hl7Segment;
 
 /**
- * A light, allocation-frugal view of one HL7 v2 message: its delimiters, MSH fields and PID-3. Deliberately not a
- * full parse (HAPI is used only when validation is on): the connector transports messages, it does not interpret
- * them, and MSH is all it needs to route and acknowledge.
+ * A light, allocation-frugal view of one HL7 v2 message: its delimiters, MSH fields and PID-3, read by the bundle's
+ * shared HL7 v2 reader (hl7-v2 module: delimiters, escapes, charsets). Deliberately not a full parse (HAPI is used
+ * only when validation is on): the connector transports messages, it does not interpret them, and MSH is all it
+ * needs to route and acknowledge.
  */
 public final class Hl7Message {
 
     private final String text;
     private final Charset charset;
-    private final Separators separators;
-    /** MSH fields as written; index n is MSH-n (index 0 unused, 1 the field separator, 2 the encoding chars). */
-    private final String[] msh;
+    private final Hl7Delimiters separators;
+    /** MSH as the shared reader splits it: field n is MSH-n (1 the field separator, 2 the encoding chars). */
+    private final Hl7Segment msh;
     private final String pid3;
 
-    private Hl7Message(String text, Charset charset, Separators separators, String[] msh, String pid3) {
+    private Hl7Message(String text, Charset charset, Hl7Delimiters separators, Hl7Segment msh, String pid3) {
         this.text = text;
         this.charset = charset;
         this.separators = separators;
@@ -35,52 +40,15 @@ public final class Hl7Message {
         if (text.length() < 8 || !text.startsWith("MSH")) {
             throw new Hl7InputException(ErrorClass.NO_MSH, "The message does not start with an MSH segment");
         }
-        char fieldSep = text.charAt(3);
-        if (Character.isLetterOrDigit(fieldSep) || fieldSep == '\r' || Character.isWhitespace(fieldSep)) {
-            throw new Hl7InputException(ErrorClass.MALFORMED, "MSH-1 field separator is not a delimiter character");
+        int segmentEnd = Hl7Reader.lineEnd(text, 0);
+        Hl7Segment msh;
+        try {
+            msh = Hl7Reader.header(text.substring(0, segmentEnd));
+        } catch (Hl7ParseException e) {
+            throw new Hl7InputException(ErrorClass.MALFORMED, e.getMessage());
         }
-        int segmentEnd = text.indexOf('\r');
-        if (segmentEnd < 0) {
-            segmentEnd = text.length();
-        }
-        int encEnd = text.indexOf(fieldSep, 4);
-        if (encEnd < 0 || encEnd > segmentEnd) {
-            encEnd = segmentEnd;
-        }
-        String encoding = text.substring(4, encEnd);
-        checkEncodingCharacters(fieldSep, encoding);
-        Separators separators = new Separators(fieldSep, encoding);
-
-        List<String> fields = new ArrayList<>(21);
-        fields.add(null);
-        fields.add(String.valueOf(fieldSep));
-        fields.add(encoding);
-        int start = encEnd + 1;
-        while (start <= segmentEnd) {
-            int end = text.indexOf(fieldSep, start);
-            if (end < 0 || end > segmentEnd) {
-                end = segmentEnd;
-            }
-            fields.add(text.substring(start, end));
-            start = end + 1;
-        }
-        String pid3 = findPid3(text, fieldSep);
-        return new Hl7Message(text, charset, separators, fields.toArray(new String[0]), pid3);
-    }
-
-    private static void checkEncodingCharacters(char fieldSep, String encoding) throws Hl7InputException {
-        if (encoding.length() < 2 || encoding.length() > 5) {
-            throw new Hl7InputException(ErrorClass.MALFORMED, "MSH-2 encoding characters must be 2 to 5 "
-                    + "delimiters (usually ^~\\&)");
-        }
-        for (int i = 0; i < encoding.length(); i++) {
-            char c = encoding.charAt(i);
-            if (Character.isLetterOrDigit(c) || Character.isWhitespace(c) || c == fieldSep
-                    || encoding.indexOf(c) != i) {
-                throw new Hl7InputException(ErrorClass.MALFORMED, "MSH-2 encoding characters must be distinct "
-                        + "delimiters different from the field separator");
-            }
-        }
+        String pid3 = findPid3(text, msh.delimiters().field());
+        return new Hl7Message(text, charset, msh.delimiters(), msh, pid3);
     }
 
     private static String findPid3(String text, char fieldSep) {
@@ -118,13 +86,13 @@ public final class Hl7Message {
         return charset;
     }
 
-    public Separators separators() {
+    public Hl7Delimiters separators() {
         return separators;
     }
 
     /** MSH-n as written (escaped), "" when absent. */
     public String mshField(int n) {
-        return n < msh.length && msh[n] != null ? msh[n] : "";
+        return msh.field(n);
     }
 
     /** Component {@code c} (1-based) of the first repetition of MSH-n, unescaped; null when empty. */
@@ -139,13 +107,13 @@ public final class Hl7Message {
 
     private String component(String value, int c) {
         String raw = piece(value, separators.component(), c);
-        return emptyToNull(Escapes.unescape(raw, separators));
+        return emptyToNull(Hl7Escapes.unescape(raw, separators));
     }
 
     /** An HD (hierarchic designator) value: its namespace ID, or its universal ID when that is empty. */
     private String hd(String hdText, char separator) {
-        String namespace = emptyToNull(Escapes.unescape(piece(hdText, separator, 1), separators));
-        return namespace != null ? namespace : emptyToNull(Escapes.unescape(piece(hdText, separator, 2), separators));
+        String namespace = emptyToNull(Hl7Escapes.unescape(piece(hdText, separator, 1), separators));
+        return namespace != null ? namespace : emptyToNull(Hl7Escapes.unescape(piece(hdText, separator, 2), separators));
     }
 
     private static String piece(String value, char separator, int index) {
@@ -206,7 +174,7 @@ public final class Hl7Message {
 
     /** MSH-10. */
     public String controlId() {
-        return emptyToNull(Escapes.unescape(mshField(10), separators));
+        return emptyToNull(Hl7Escapes.unescape(mshField(10), separators));
     }
 
     /** MSH-11.1, e.g. P. */

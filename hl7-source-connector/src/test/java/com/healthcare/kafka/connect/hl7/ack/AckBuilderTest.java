@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.healthcare.kafka.connect.hl7.parse.ErrorClass;
 import com.healthcare.kafka.connect.hl7.parse.Hl7Message;
-import com.healthcare.kafka.connect.hl7.parse.Separators;
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
 
 class AckBuilderTest {
 
@@ -65,7 +65,7 @@ class AckBuilderTest {
 
     @Test
     void batchResponseAnswersTheHeaders() {
-        String out = builder.batch("FHS|^~\\&|SA|SF|RA|RF|1||||F1", "BHS|^~\\&|SA|SF|RA|RF|1||||B1", Separators.DEFAULT,
+        String out = builder.batch("FHS|^~\\&|SA|SF|RA|RF|1||||F1", "BHS|^~\\&|SA|SF|RA|RF|1||||B1", Hl7Delimiters.STANDARD,
                 List.of("MSH|a\rMSA|AA|1\r", "MSH|b\rMSA|AA|2\r"));
         String[] seg = segments(out);
         assertThat(seg[0]).startsWith("FHS|^~\\&|RA|RF|SA|SF|").matches(".*\\|\\|\\|\\|T\\.\\w+\\|F1");

@@ -31,7 +31,7 @@ class FrameContentTest {
     @Test
     void unknownMsh18IsUndecodable() {
         byte[] bytes = "MSH|^~\\&|A|B|C|D|1||ADT^A01|1|P|2.5||||||KLINGON\r".getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> FrameContent.decode(bytes, null)).hasMessageContaining("'KLINGON' is not supported");
+        assertThatThrownBy(() -> FrameContent.decode(bytes, null)).hasMessageContaining("'KLINGON' is not in HL7 table 0211");
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
+
 class Hl7MessageTest {
 
     private static Hl7Message parse(String text) throws Hl7InputException {
@@ -57,10 +60,28 @@ class Hl7MessageTest {
 
     @Test
     void escapesRoundTrip() {
-        Separators s = Separators.DEFAULT;
+        // the shared reader's escapes (hl7-v2 module): hex and formatting stay as written in field values
+        Hl7Delimiters s = Hl7Delimiters.STANDARD;
         String text = "a|b^c&d~e\\f";
-        assertThat(Escapes.escape(text, s)).isEqualTo("a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f");
-        assertThat(Escapes.unescape(Escapes.escape(text, s), s)).isEqualTo(text);
-        assertThat(Escapes.unescape("x\\X41\\y\\.br\\z", s)).isEqualTo("xAy\\.br\\z");
+        assertThat(Hl7Escapes.escape(text, s)).isEqualTo("a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f");
+        assertThat(Hl7Escapes.unescape(Hl7Escapes.escape(text, s), s)).isEqualTo(text);
+        assertThat(Hl7Escapes.unescape("x\\X41\\y\\.br\\z", s)).isEqualTo("x\\X41\\y\\.br\\z");
+    }
+
+    @Test
+    void latin1UnderItsDicomNameAndAnMsh2WithoutEscapeReadLikeTheTransformsDo() throws Exception {
+        // MSH-18 "ISO IR100" is Latin-1 in the source as in the transforms (one table 0211 for the bundle)
+        byte[] latin1 = ("MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5||||||ISO IR100\rPID|1||M\u00fcller\r")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        FrameContent content = FrameContent.decode(latin1, null);
+        assertThat(content.charset()).isEqualTo(StandardCharsets.ISO_8859_1);
+        assertThat(Hl7Message.parse(content.messages().get(0), content.charset()).patientId()).isEqualTo("M\u00fcller");
+        // MSH-2 "^~": no escape character, no subcomponent separator, so backslash and ampersand are data
+        Hl7Message m = Hl7Message.parse("MSH|^~|A&B|F\\S\\|C|D|20240101||ADT^A01|2|P|2.5\rPID|1||X\\T\\Y&Z\r",
+                StandardCharsets.UTF_8);
+        assertThat(m.separators().escape()).isEqualTo((char) 0);
+        assertThat(m.sendingApplication()).isEqualTo("A&B");
+        assertThat(m.sendingFacility()).isEqualTo("F\\S\\");
+        assertThat(m.patientId()).isEqualTo("X\\T\\Y&Z");
     }
 }

@@ -25,8 +25,8 @@ import com.healthcare.kafka.connect.it.harness.ConnectWorker;
  */
 class SupportedRangeIT {
 
-    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-source-connector-", "fhir-source-connector-",
-            "healthcare-smts-");
+    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-v2-", "hl7-source-connector-",
+            "fhir-source-connector-", "healthcare-smts-");
 
     @Test
     void zipsDeclareTheSupportedRange() throws IOException {

@@ -1,5 +1,8 @@
 package com.healthcare.kafka.connect.transforms.hl7tofhir.v2;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Split;
+
 /**
  * One repetition of a field (its parts are components, each made of subcomponents), or one component (its
  * parts are subcomponents). Parts are split lazily and unescaped on access; positions are 1-based as in the
@@ -7,15 +10,15 @@ package com.healthcare.kafka.connect.transforms.hl7tofhir.v2;
  */
 public final class V2Composite {
 
-    static final V2Composite EMPTY = new V2Composite("", Delimiters.DEFAULT, true);
+    static final V2Composite EMPTY = new V2Composite("", Hl7Delimiters.STANDARD, true);
     private static final String[] NONE = new String[0];
 
     private final String raw;
-    private final Delimiters delimiters;
+    private final Hl7Delimiters delimiters;
     private final boolean splitsComponents;
     private String[] parts;
 
-    V2Composite(String raw, Delimiters delimiters, boolean splitsComponents) {
+    V2Composite(String raw, Hl7Delimiters delimiters, boolean splitsComponents) {
         this.raw = raw;
         this.delimiters = delimiters;
         this.splitsComponents = splitsComponents;
@@ -29,7 +32,8 @@ public final class V2Composite {
         // Fast path: any character that is neither a separator, blank nor a quote means a value.
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (c != delimiters.component && c != delimiters.subcomponent && c != '"' && !Character.isWhitespace(c)) {
+            if (c != delimiters.component() && (c != delimiters.subcomponent() || c == 0) && c != '"'
+                    && !Character.isWhitespace(c)) {
                 return false;
             }
         }
@@ -53,7 +57,7 @@ public final class V2Composite {
             return null;
         }
         if (splitsComponents) {
-            int sub = p.indexOf(delimiters.subcomponent);
+            int sub = delimiters.subcomponent() == 0 ? -1 : p.indexOf(delimiters.subcomponent());
             if (sub >= 0) {
                 p = p.substring(0, sub);
             }
@@ -99,7 +103,7 @@ public final class V2Composite {
         String[] p = parts;
         if (p == null) {
             p = raw.isEmpty() ? NONE
-                    : V2Segment.split(raw, splitsComponents ? delimiters.component : delimiters.subcomponent);
+                    : Hl7Split.split(raw, splitsComponents ? delimiters.component() : delimiters.subcomponent());
             parts = p;
         }
         return p;

@@ -4,83 +4,51 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7ParseException;
+import com.healthcare.kafka.connect.hl7v2.Hl7Reader;
+import com.healthcare.kafka.connect.hl7v2.Hl7Segment;
+
 /**
- * A parsed HL7 v2 message (ER7 encoding). Segment terminators CR, LF and CRLF are all accepted; delimiters come
- * from MSH-1/MSH-2. Parsing is structural only (no HAPI model): fields are split on access, so a message is
- * parsed in one pass over its text.
+ * A parsed HL7 v2 message (ER7 encoding), read by the bundle's one HL7 v2 reader ({@link Hl7Reader}: terminators,
+ * delimiters, escapes). This class is Hl7ToFhir's view of it: values trimmed, the HL7 null read as absent, escapes
+ * rendered as plain text. Fields are split on access, so a message is parsed in one pass over its text.
  */
 public final class V2Message {
 
-    private final Delimiters delimiters;
+    private final Hl7Delimiters delimiters;
     private final List<V2Segment> segments;
 
-    private V2Message(Delimiters delimiters, List<V2Segment> segments) {
+    private V2Message(Hl7Delimiters delimiters, List<V2Segment> segments) {
         this.delimiters = delimiters;
         this.segments = segments;
     }
 
     public static V2Message parse(String text) {
-        if (text == null) {
-            throw new V2ParseException("message is empty");
-        }
-        int start = 0;
-        int n = text.length();
-        // A byte order mark, whitespace or an MLLP start byte left in front of MSH is tolerated.
-        while (start < n && (Character.isWhitespace(text.charAt(start)) || text.charAt(start) == '\uFEFF'
-                || text.charAt(start) == 0x0B)) {
-            start++;
-        }
-        if (start >= n) {
-            throw new V2ParseException("message is empty");
-        }
-        if (!text.startsWith("MSH", start)) {
+        if (text != null) {
+            int start = Hl7Reader.skipLeading(text);
             if (text.startsWith("FHS", start) || text.startsWith("BHS", start)) {
                 throw new V2ParseException("batch envelopes (FHS/BHS) are not converted: one message per record");
             }
-            throw new V2ParseException("message does not start with an MSH segment");
-        }
-        int mshEnd = lineEnd(text, start);
-        Delimiters d = Delimiters.fromMsh(text.substring(start, mshEnd));
-        List<V2Segment> segments = new ArrayList<>(16);
-        int pos = start;
-        while (pos < n) {
-            int end = lineEnd(text, pos);
-            if (end > pos) {
-                String line = text.substring(pos, end);
-                if (!(line.length() == 1 && line.charAt(0) == 0x1C) && !line.isBlank()) {
-                    checkSegmentId(line, d, segments.size());
-                    segments.add(new V2Segment(line, d, segments.size()));
-                }
-            }
-            pos = end + 1;
-        }
-        return new V2Message(d, Collections.unmodifiableList(segments));
-    }
-
-    private static int lineEnd(String text, int from) {
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\r' || c == '\n') {
-                return i;
+            if (start < text.length() && !text.startsWith("MSH", start)) {
+                throw new V2ParseException("message does not start with an MSH segment");
             }
         }
-        return text.length();
-    }
-
-    private static void checkSegmentId(String line, Delimiters d, int index) {
-        boolean ok = line.length() >= 3 && Character.isUpperCase(line.charAt(0))
-                && isIdChar(line.charAt(1)) && isIdChar(line.charAt(2))
-                && (line.length() == 3 || line.charAt(3) == d.field);
-        if (!ok) {
-            throw new V2ParseException("segment " + (index + 1) + " does not start with a segment id");
+        Hl7Reader.Message read;
+        try {
+            read = Hl7Reader.read(text);
+        } catch (Hl7ParseException e) {
+            throw new V2ParseException(e.getMessage());
         }
+        List<Hl7Segment> in = read.segments();
+        List<V2Segment> segments = new ArrayList<>(in.size());
+        for (Hl7Segment s : in) {
+            segments.add(new V2Segment(s));
+        }
+        return new V2Message(read.delimiters(), Collections.unmodifiableList(segments));
     }
 
-    private static boolean isIdChar(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    public Delimiters delimiters() {
+    public Hl7Delimiters delimiters() {
         return delimiters;
     }
 

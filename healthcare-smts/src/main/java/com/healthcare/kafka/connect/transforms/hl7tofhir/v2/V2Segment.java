@@ -3,35 +3,28 @@ package com.healthcare.kafka.connect.transforms.hl7tofhir.v2;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.healthcare.kafka.connect.hl7v2.Hl7Delimiters;
+import com.healthcare.kafka.connect.hl7v2.Hl7Escapes;
+import com.healthcare.kafka.connect.hl7v2.Hl7Segment;
+import com.healthcare.kafka.connect.hl7v2.Hl7Split;
+
 /**
- * One segment. Field numbers follow the standard: for MSH, field 1 is the field separator and field 2 the
+ * One segment, as the shared reader split it ({@link Hl7Segment}). Field numbers follow the standard: for MSH, field 1 is the field separator and field 2 the
  * encoding characters. Values are unescaped and trimmed on access; the HL7 null {@code ""} reads as absent.
  */
 public final class V2Segment {
 
     private final String name;
-    private final String[] fields;
-    private final Delimiters delimiters;
-    private final int position;
+    private final Hl7Segment segment;
+    private final Hl7Delimiters delimiters;
     /** Parsed repetitions per field, filled on first access (mappers read a field several times). */
     private final List<?>[] repetitionCache;
 
-    V2Segment(String text, Delimiters delimiters, int position) {
-        this.delimiters = delimiters;
-        this.position = position;
-        this.name = text.substring(0, 3);
-        String[] split = split(text, delimiters.field);
-        if (name.equals("MSH") || name.equals("FHS") || name.equals("BHS")) {
-            // MSH-1 is the separator itself, so split[n - 1] is MSH-n from MSH-2 on.
-            String[] f = new String[split.length + 1];
-            f[0] = name;
-            f[1] = String.valueOf(delimiters.field);
-            System.arraycopy(split, 1, f, 2, split.length - 1);
-            this.fields = f;
-        } else {
-            this.fields = split;
-        }
-        this.repetitionCache = new List<?>[fields.length];
+    V2Segment(Hl7Segment segment) {
+        this.segment = segment;
+        this.name = segment.name();
+        this.delimiters = segment.delimiters();
+        this.repetitionCache = new List<?>[segment.fieldCount() + 1];
     }
 
     public String name() {
@@ -40,21 +33,21 @@ public final class V2Segment {
 
     /** 0-based position of the segment in its message. */
     public int position() {
-        return position;
+        return segment.index();
     }
 
-    public Delimiters delimiters() {
+    public Hl7Delimiters delimiters() {
         return delimiters;
     }
 
     /** Highest field number present. */
     public int fieldCount() {
-        return fields.length - 1;
+        return segment.fieldCount();
     }
 
     /** The field's raw text (escapes unresolved, all repetitions); "" if absent. */
     public String raw(int field) {
-        return field >= 1 && field < fields.length ? fields[field] : "";
+        return segment.field(field);
     }
 
     /** True when the field holds a value in any repetition. */
@@ -65,7 +58,7 @@ public final class V2Segment {
     /** Every non-empty repetition of the field. */
     @SuppressWarnings("unchecked")
     public List<V2Composite> repetitions(int field) {
-        if (field < 1 || field >= fields.length) {
+        if (field < 1 || field >= repetitionCache.length) {
             return List.of();
         }
         List<V2Composite> cached = (List<V2Composite>) repetitionCache[field];
@@ -81,11 +74,11 @@ public final class V2Segment {
         if (r.isEmpty()) {
             return List.of();
         }
-        if (r.indexOf(delimiters.repetition) < 0 || (name.equals("MSH") && field == 2)) {
+        if (r.indexOf(delimiters.repetition()) < 0 || segment.isDelimiterField(field)) {
             V2Composite c = new V2Composite(r, delimiters, true);
             return c.isEmpty() ? List.of() : List.of(c);
         }
-        String[] reps = split(r, delimiters.repetition);
+        String[] reps = Hl7Split.split(r, delimiters.repetition());
         List<V2Composite> out = new ArrayList<>(reps.length);
         for (String rep : reps) {
             V2Composite c = new V2Composite(rep, delimiters, true);
@@ -127,44 +120,24 @@ public final class V2Segment {
         return value(r, delimiters);
     }
 
-    static boolean valued(String p, Delimiters d) {
+    static boolean valued(String p, Hl7Delimiters d) {
         if (p.isEmpty() || p.equals("\"\"")) {
             return false;
         }
         for (int i = 0; i < p.length(); i++) {
             char c = p.charAt(i);
-            if (c != d.component && c != d.subcomponent && !Character.isWhitespace(c)) {
+            if (c != d.component() && (c != d.subcomponent() || c == 0) && !Character.isWhitespace(c)) {
                 return true;
             }
         }
         return false;
     }
 
-    static String value(String p, Delimiters d) {
+    static String value(String p, Hl7Delimiters d) {
         if (p.isEmpty() || p.equals("\"\"")) {
             return null;
         }
-        String v = V2Escapes.unescape(p, d).strip();
+        String v = Hl7Escapes.toPlainText(p, d).strip();
         return v.isEmpty() ? null : v;
-    }
-
-    static String[] split(String s, char sep) {
-        int count = 1;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == sep) {
-                count++;
-            }
-        }
-        String[] out = new String[count];
-        int start = 0;
-        int k = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == sep) {
-                out[k++] = s.substring(start, i);
-                start = i + 1;
-            }
-        }
-        out[k] = s.substring(start);
-        return out;
     }
 }
