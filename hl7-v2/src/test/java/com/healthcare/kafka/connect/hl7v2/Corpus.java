@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Every HL7 v2 message the project holds as a test or benchmark corpus (*.hl7 under the modules' src folders),
- * plus this module's own edge cases. A file may hold several messages (each starts with MSH after a line break).
+ * Every HL7 v2 message the project holds as a file (*.hl7: the Hl7ToFhir, real-world and benchmark corpora, the
+ * sandbox samples, the ITs' Hl7Corpus written out in this module's resources). A file may hold several messages (each starts with MSH after a line break).
  */
 final class Corpus {
 
@@ -36,8 +36,7 @@ final class Corpus {
         Path root = repoRoot();
         try (Stream<Path> files = Files.walk(root, 12)) {
             files.filter(p -> p.toString().endsWith(".hl7"))
-                    .filter(p -> p.toString().contains("/src/"))
-                    .filter(p -> !p.toString().contains("/target/"))
+                    .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/"))
                     .sorted()
                     .forEach(p -> split(root.relativize(p).toString(), read(p), samples));
         } catch (IOException e) {
