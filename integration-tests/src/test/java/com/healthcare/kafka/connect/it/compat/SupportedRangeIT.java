@@ -62,7 +62,11 @@ class SupportedRangeIT {
                     checkedJars.add(name);
                 }
             }
-            assertThat(checkedJars).as("our jars in %s", zip.getFileName()).hasSize(2);
+            // connect-common and the plugin's jar; the HL7 plugins also bundle the shared HL7 v2 reader (hl7-v2)
+            boolean readsHl7 = !zip.getFileName().toString().contains("-fhir-");
+            assertThat(checkedJars).as("our jars in %s", zip.getFileName()).hasSize(readsHl7 ? 3 : 2);
+            assertThat(checkedJars.stream().anyMatch(j -> j.startsWith("hl7-v2-"))).as("hl7-v2 in %s",
+                    zip.getFileName()).isEqualTo(readsHl7);
         }
     }
 }
