@@ -28,6 +28,9 @@ final class DataTypes {
     private final UcumUnits ucum;
     /** Sending application and facility, scoping local coding systems ("L", "99zzz"); null for none. */
     private final String sender;
+    /** Per-message view only: the segment being mapped, and what was dropped on the way (null until a warning). */
+    private V2Segment current;
+    private java.util.List<String> warnings;
 
     DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum) {
         this(tables, settings, ucum, null);
@@ -60,9 +63,42 @@ final class DataTypes {
         return settings;
     }
 
+    // ---------------------------------------------------------------- warnings
+
+    /** Marks the segment being mapped (named in warnings). */
+    void at(V2Segment segment) {
+        this.current = segment;
+    }
+
+    V2Segment current() {
+        return current;
+    }
+
+    /**
+     * Records that an optional element was dropped: "where: why" with the segment's position. No value is quoted
+     * (it may be PHI).
+     */
+    void warn(String where, String why) {
+        if (warnings == null) {
+            warnings = new java.util.ArrayList<>(2);
+        }
+        String w = where + (current == null ? "" : " (segment " + (current.position() + 1) + ")") + ": " + why;
+        if (warnings.size() < 20 && !warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+
+    /** Warnings so far, in message order; empty when none. */
+    java.util.List<String> warnings() {
+        return warnings == null ? java.util.List.of() : warnings;
+    }
+
     // ---------------------------------------------------------------- dates and times
 
-    /** FHIR dateTime of a DTM/TS/DT field, or null; an invalid value fails the conversion naming the field. */
+    /**
+     * FHIR dateTime of a DTM/TS/DT field, or null. Dates are optional elements: an invalid one is dropped with a
+     * warning ({@link #requiredDateTime} where the resource cannot do without it).
+     */
     String dateTime(V2Segment s, int field) {
         return dateTime(s.get(field), where(s, field));
     }
@@ -74,7 +110,21 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toDateTime(settings.zone());
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 timestamp");
+            warn(where, "not a valid HL7 timestamp, dropped");
+            return null;
+        }
+    }
+
+    /** A dateTime the resource requires: an invalid value fails the conversion naming the field. */
+    String requiredDateTime(V2Segment s, int field) {
+        String v = s.get(field);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return V2Time.parse(v).toDateTime(settings.zone());
+        } catch (IllegalArgumentException e) {
+            throw new ConversionException(where(s, field) + " is not a valid HL7 timestamp");
         }
     }
 
@@ -85,7 +135,8 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toInstant(settings.zone());
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 timestamp");
+            warn(where, "not a valid HL7 timestamp, dropped");
+            return null;
         }
     }
 
@@ -96,7 +147,8 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toDate();
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 date");
+            warn(where, "not a valid HL7 date, dropped");
+            return null;
         }
     }
 

@@ -30,7 +30,7 @@ final class ImmunizationMapper {
         if (vaccine == null) {
             throw new ConversionException("RXA-5 (administered code) is empty; Immunization.vaccineCode is required");
         }
-        String when = t.dateTime(rxa, 3);
+        String when = t.requiredDateTime(rxa, 3);
         if (when == null) {
             throw new ConversionException("RXA-3 (administration start) is empty; Immunization.occurrence is required");
         }

@@ -120,7 +120,7 @@ final class PharmacyEventMapper {
             throw new ConversionException("RXA-5 (administered code) is empty in segment " + (rxa.position() + 1)
                     + "; MedicationAdministration.medication is required");
         }
-        String start = t.dateTime(rxa, 3);
+        String start = t.requiredDateTime(rxa, 3);
         String end = t.dateTime(rxa, 4);
         if (start == null) {
             throw new ConversionException("RXA-3 (start of administration) is empty in segment "

@@ -38,6 +38,7 @@ final class ReferralMapper {
         List<JsonObject> requesters = new ArrayList<>();
         List<JsonObject> performers = new ArrayList<>();
         for (V2Segment prd : prds) {
+            t.at(prd);
             JsonObject ref = provider(ctx, prd);
             if (ref == null) {
                 continue;
@@ -52,6 +53,7 @@ final class ReferralMapper {
         if (rf1 == null) {
             return;
         }
+        t.at(rf1);
         JsonObject originating = t.identifierEI(rf1.first(6), "PLAC");
         JsonObject external = t.identifierEI(rf1.first(11), null);
         for (JsonObject id : new JsonObject[] {originating, external}) {
