@@ -129,6 +129,11 @@ public final class Hl7ToFhirConverter {
                 ClinicalMapper.in2(ctx, s);
                 break;
             case "ORC":
+                if (MessageStructures.orcFollowsObr(ctx.messageCode) && ctx.obr != null) {
+                    // OUL puts the ORC after the OBR of the same order: it opens no new order (the OBR carries
+                    // the order numbers, code and provider), and the OBX after it stay with the OBR's report.
+                    break;
+                }
                 ctx.families.newOrder();
                 OrderMapper.orc(ctx, s);
                 break;
@@ -180,8 +185,14 @@ public final class Hl7ToFhirConverter {
             case "RXR":
                 ImmunizationMapper.rxr(ctx, s);
                 break;
-            case "RXE":
             case "RXO":
+                if (s.get(1) == null && ctx.msg.first("RXE") != null) {
+                    // RDE/RDS: an RXO without a requested code leaves the medication to the RXE that encodes it.
+                    break;
+                }
+                ImmunizationMapper.rxeOrRxo(ctx, s);
+                break;
+            case "RXE":
                 ImmunizationMapper.rxeOrRxo(ctx, s);
                 break;
             case "SCH":

@@ -101,6 +101,11 @@ final class MessageStructures {
         return type + " message has no PID segment to convert";
     }
 
+    /** True for the structures whose ORC comes after the OBR of its order (OUL^R21-R24), not before it. */
+    static boolean orcFollowsObr(String messageCode) {
+        return "OUL".equals(messageCode);
+    }
+
     /** True when RXA is a medication administration (RAS), not an immunization (VXU and the default). */
     static boolean rxaIsMedicationAdministration(String messageCode) {
         return "RAS".equals(messageCode) || "RRA".equals(messageCode);
