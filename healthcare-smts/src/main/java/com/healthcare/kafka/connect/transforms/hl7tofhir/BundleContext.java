@@ -44,6 +44,10 @@ final class BundleContext {
 
     Entry patient;
     JsonObject patientIdentifier;
+    /** The PID the current patient comes from (MRG reads its account number, PID-18). */
+    V2Segment patientSegment;
+    /** MRG-5/MRG-6 prior visit number, for the Encounter of the PV1 that follows the MRG. */
+    JsonObject priorVisit;
     Entry encounter;
 
     // Segment group state: what later segments (NTE, OBX, RXR, AIx...) attach to.
@@ -59,6 +63,8 @@ final class BundleContext {
     Entry immunization;
     Entry medicationRequest;
     Entry appointment;
+    /** The SCH of the appointment: SCH-11 timing applies last, as the fallback. */
+    V2Segment schedule;
     Entry document;
     Entry coverage;
     Entry condition;
@@ -77,7 +83,7 @@ final class BundleContext {
 
     BundleContext(V2Message msg, DataTypes types) {
         this.msg = msg;
-        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4));
+        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4), country(msg));
         this.settings = types.settings();
         this.messageCode = nz(msg.messageCode());
         this.family = MessageStructures.family(this.messageCode);
@@ -89,6 +95,16 @@ final class BundleContext {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-1/SHA-256", e);
         }
+    }
+
+    /** MSH-17 country code, else the first patient address's country (PID-11.6); null when neither is given. */
+    private static String country(V2Message msg) {
+        String c = msg.msh().get(17);
+        if (c == null) {
+            V2Segment pid = msg.first("PID");
+            c = pid == null ? null : pid.get(11, 6);
+        }
+        return c;
     }
 
     private static String nz(String s) {
@@ -421,7 +437,9 @@ final class BundleContext {
             JsonObject r = e.resource;
             if (!r.has("identifier")) {
                 r.add("identifier", identifier);
-                if (hd.get(2) != null && ("ISO".equalsIgnoreCase(hd.get(3)) || "UUID".equalsIgnoreCase(hd.get(3)))) {
+                // Only a valid OID or UUID becomes a URN (an invalid one is just part of the name).
+                if (hd.get(2) != null && (("ISO".equalsIgnoreCase(hd.get(3)) && Uris.isOid(hd.get(2)))
+                        || ("UUID".equalsIgnoreCase(hd.get(3)) && Uris.isUuid(hd.get(2))))) {
                     r.add("identifier", new JsonObject().put("system", "urn:ietf:rfc:3986").put("value",
                             ("ISO".equalsIgnoreCase(hd.get(3)) ? "urn:oid:" : "urn:uuid:") + hd.get(2)));
                 }

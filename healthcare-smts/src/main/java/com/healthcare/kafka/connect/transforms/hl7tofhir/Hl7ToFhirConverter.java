@@ -25,6 +25,10 @@ public final class Hl7ToFhirConverter {
         this.types = new DataTypes(tables, settings, new UcumUnits(tables));
     }
 
+    DataTypes types() {
+        return types;
+    }
+
     public ConversionSettings settings() {
         return settings;
     }
@@ -104,7 +108,7 @@ public final class Hl7ToFhirConverter {
                 PatientMapper.nk1(ctx, s);
                 break;
             case "MRG":
-                PatientMapper.mrg(ctx, s);
+                MergeMapper.mrg(ctx, s);
                 break;
             case "PV1":
                 EncounterMapper.pv1(ctx, s);

@@ -322,6 +322,9 @@ final class OrderMapper {
     static void tq1(BundleContext ctx, V2Segment tq1) {
         if (ctx.appointment != null && ctx.pendingOrc == null) {
             ScheduleMapper.timing(ctx, tq1.get(7), tq1.get(8), "TQ1-7/TQ1-8");
+            V2Composite duration = tq1.first(13);
+            ctx.appointment.resource.putIfAbsent("minutesDuration", ScheduleMapper.minutes(ctx, duration.get(1),
+                    duration.component(2).get(1), "TQ1-13"));
             return;
         }
         ctx.tq1 = tq1;

@@ -99,10 +99,13 @@ class HeaderMappingTest {
                 "OBR|1||F1|718-7^Hemoglobin^LN|||20240312", "OBX|1|NM|718-7^Hemoglobin^LN||13.2|g/dL|||||F|||2024031299"));
         assertThat(oru.json()).contains("\"valueQuantity\"").contains("\"effectiveDateTime\":\"2024-03-12\"");
         assertThat(oru.warnings()).containsExactly("OBX-14 (segment 4): not a valid HL7 timestamp, dropped");
-        Hl7ToFhirConverter.Result vxu = Convert.DEFAULT.convert(msg(msh("VXU^V04", "2.5.1"), PID,
-                "ORC|RE||197023^CDC", "RXA|0|1|20240312||08^HepB^CVX|0.5|mL^mL^UCUM||00^New^NIP001|||||||||||CP|A|2024-03-12"));
-        assertThat(vxu.json()).contains("\"occurrenceDateTime\":\"2024-03-12\"").doesNotContain("\"recorded\"");
-        assertThat(vxu.warnings()).containsExactly("RXA-22 (segment 4): not a valid HL7 timestamp, dropped");
+        String vxuText = msg(msh("VXU^V04", "2.5.1"), PID,
+                "ORC|RE||197023^CDC", "RXA|0|1|20240312||08^HepB^CVX|0.5|mL^mL^UCUM||00^New^NIP001|||||||||||CP|A|2024-03-12");
+        org.hl7.fhir.r4.model.Immunization imm = one(bundle(vxuText), org.hl7.fhir.r4.model.Immunization.class);
+        assertThat(imm.getOccurrenceDateTimeType().getValueAsString()).isEqualTo("2024-03-12");
+        assertThat(imm.hasRecorded()).isFalse();
+        assertThat(Convert.DEFAULT.convert(vxuText).warnings())
+                .containsExactly("RXA-22 (segment 4): not a valid HL7 timestamp, dropped");
         // Clean messages carry no warnings.
         assertThat(Convert.DEFAULT.convert(msg(MSH, PID)).warnings()).isEmpty();
     }
