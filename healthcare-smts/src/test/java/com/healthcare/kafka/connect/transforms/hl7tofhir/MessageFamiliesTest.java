@@ -295,6 +295,18 @@ class MessageFamiliesTest {
                         + "not converted");
     }
 
+    /** Every trigger event the issue names converts: the family decides the mapping, not the event. */
+    @ParameterizedTest
+    @ValueSource(strings = {"BAR^P01", "BAR^P02", "BAR^P05", "BAR^P06", "BAR^P10", "BAR^P12", "DFT^P03", "DFT^P11",
+        "OUL^R21", "OUL^R22", "OUL^R23", "OUL^R24", "PPR^PC1", "PPR^PC2", "PPR^PC3", "REF^I12", "REF^I13", "REF^I14",
+        "REF^I15", "RRI^I12", "RRI^I13", "RRI^I14", "RRI^I15", "RDS^O13", "RAS^O17", "RGV^O15", "OMG^O19", "OMD^O03",
+        "OMP^O09", "ORL^O22", "ORR^O02"})
+    void everyNamedEventConverts(String type) {
+        Bundle b = bundle(msg(msh(type, "2.5.1"), PID, PV1));
+        assertThat(one(b, Patient.class).getIdentifierFirstRep().getValue()).isEqualTo("MRN123");
+        assertThat(one(b, Encounter.class).getIdentifierFirstRep().getValue()).isEqualTo("V100");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ACK^A01^ACK", "QRY^A19^QRY_A19", "QBP^Q11^QBP_Q11"})
     void queriesAndAcknowledgementsStayRoutedWithAReason(String type) {
