@@ -20,7 +20,8 @@ import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
  *   <li>visits (MRG-5/MRG-6; A06/A07, A42, A45, A50, A51): the prior visit number on the Encounter of the PV1
  *       that follows.</li>
  * </ul>
- * Moves (A43, A44, A45) never link a patient: the moved account or visit gets the PID's patient as subject.
+ * Moves (A43, A44, A45) never link a patient: the moved account or visit gets the PID's patient as subject. A24
+ * links the message's two patients ({@code seealso}).
  */
 final class MergeMapper {
 
@@ -111,6 +112,19 @@ final class MergeMapper {
         link(o, ctx.patient, "replaced-by");
         survivor.put("active", Boolean.TRUE);
         link(survivor, old, "replaces");
+    }
+
+    /**
+     * A24 (link patient information): the two PIDs are the same person in two records, each gets {@code link
+     * seealso} the other. (A37, unlink, needs nothing here: the ADT's conditional updates write both patients
+     * without the link.)
+     */
+    static void linkPatients(BundleContext ctx, Entry first, Entry second) {
+        if (!ctx.event.equals("A24") || first == null || first == second) {
+            return;
+        }
+        link(first.resource, second, "seealso");
+        link(second.resource, first, "seealso");
     }
 
     /** Adds (or retypes) the link of {@code patient} to {@code other}: one link per pair. */

@@ -639,13 +639,17 @@ final class OrderMapper {
             case "DT":
             case "DTM":
             case "TS":
-                target.put("valueDateTime", t.dateTime(v.get(1), where));
-                return;
             case "TM":
+                // The value is the result itself: when it is not a valid date or time it is kept as text.
                 try {
-                    target.put("valueTime", V2Time.toTime(v.get(1)));
+                    if (type.equals("TM")) {
+                        target.put("valueTime", V2Time.toTime(v.get(1)));
+                    } else if (v.get(1) != null) {
+                        target.put("valueDateTime", V2Time.parse(v.get(1)).toDateTime(ctx.settings.zone()));
+                    }
                 } catch (IllegalArgumentException e) {
-                    throw new ConversionException("OBX-5 is not a valid HL7 time");
+                    t.warn(where, "not a valid HL7 " + (type.equals("TM") ? "time" : "timestamp") + ", kept as text");
+                    target.put("valueString", v.wholeText());
                 }
                 return;
             case "NR": {

@@ -21,6 +21,7 @@ final class PatientMapper {
     /** PID: starts a patient; every later segment refers to it. */
     static void pid(BundleContext ctx, V2Segment pid) {
         DataTypes t = ctx.types;
+        Entry previous = ctx.patient;
         JsonArray identifiers = new JsonArray();
         java.util.Set<String> seen = new java.util.HashSet<>();
         JsonObject key = null;
@@ -74,6 +75,7 @@ final class PatientMapper {
         } else {
             patient = ctx.entry("Patient", ctx.messageKey("PID-" + pid.position()));
         }
+        MergeMapper.linkPatients(ctx, previous, patient);
         ctx.patient = patient;
         ctx.patientIdentifier = key;
         ctx.patientSegment = pid;

@@ -105,6 +105,21 @@ class IdentityMappingTest {
         assertThat(one(b).getResult()).extracting(Reference::getReference).doesNotHaveDuplicates().hasSize(4);
     }
 
+    @Test
+    void dosesAndMedicationOrdersSharingAnOrcNumberStayDistinct() {
+        Bundle vxu = bundle(msg(msh("VXU^V04", "2.5.1"), PID,
+                seg("ORC", 1, "RE", 3, "9999^IIS"), seg("RXA", 1, "0", 2, "1", 3, "20240401", 5, "08^HepB^CVX"),
+                seg("ORC", 1, "RE", 3, "9999^IIS"), seg("RXA", 1, "0", 2, "1", 3, "20240401", 5, "20^DTaP^CVX")));
+        List<org.hl7.fhir.r4.model.Immunization> doses = all(vxu, org.hl7.fhir.r4.model.Immunization.class);
+        assertThat(doses).extracting(i -> i.getVaccineCode().getCodingFirstRep().getCode()).containsExactly("08", "20");
+        assertThat(claims(vxu)).doesNotHaveDuplicates();
+        Bundle rde = bundle(msg(msh("RDE^O11", "2.5.1"), PID,
+                seg("ORC", 1, "NW", 2, "RX1^EHR"), seg("RXE", 2, "197361^Amlodipine^RXNORM", 3, "5", 5, "mg"),
+                seg("ORC", 1, "NW", 2, "RX1^EHR"), seg("RXE", 2, "310798^Hydrochlorothiazide^RXNORM", 3, "25", 5, "mg")));
+        assertThat(all(rde, org.hl7.fhir.r4.model.MedicationRequest.class)).hasSize(2);
+        assertThat(claims(rde)).doesNotHaveDuplicates();
+    }
+
     private static DiagnosticReport one(Bundle b) {
         return Convert.one(b, DiagnosticReport.class);
     }

@@ -136,6 +136,31 @@ class MergeMappingTest {
     }
 
     @Test
+    void a36MergesPatientAndAccountAndA34ReadsMrg4() {
+        Bundle b = bundle(msg(msh("ADT^A36^ADT_A30", "2.3"), "EVN|A36|20240101", PID, "MRG|OLD1^^^HOSP^MR||ACC1^^^HOSP^AN"));
+        assertThat(byId(b, "OLD1").getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
+        assertThat(all(b, Account.class)).extracting(a -> a.getIdentifierFirstRep().getValue() + ":"
+                + a.getStatus().toCode()).containsExactly("ACC1:inactive", "ACC9:active");
+        Bundle a34 = bundle(msg(msh("ADT^A34^ADT_A30", "2.3"), "EVN|A34|20240101", PID, "MRG||||OLD4^^^HOSP^PI"));
+        assertThat(byId(a34, "OLD4").getActive()).isFalse();
+        assertThat(byId(a34, "MRN123").getLinkFirstRep().getOther().getReference())
+                .isEqualTo(entry(a34, byId(a34, "OLD4")).getFullUrl());
+        assertThat(all(a34, Account.class)).isEmpty();
+    }
+
+    @Test
+    void a24LinksTheTwoRecordsOfOnePerson() {
+        Bundle b = bundle(msg(msh("ADT^A24^ADT_A24", "2.5.1"), "EVN||20240101", "PID|1||A1^^^HOSP^MR||ONE^ANN",
+                "PID|2||C7^^^CLINIC^MR||ONE^ANN"));
+        Patient a = byId(b, "A1");
+        Patient c = byId(b, "C7");
+        assertThat(a.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.SEEALSO);
+        assertThat(a.getLinkFirstRep().getOther().getReference()).isEqualTo(entry(b, c).getFullUrl());
+        assertThat(c.getLinkFirstRep().getOther().getReference()).isEqualTo(entry(b, a).getFullUrl());
+        assertThat(a.hasActive() && !a.getActive()).isFalse();
+    }
+
+    @Test
     void a50FindsTheVisitByItsPriorNumber() {
         Bundle b = bundle(msg(msh("ADT^A50^ADT_A50", "2.5.1"), "EVN||20240101", PID, "MRG|||||V1^^^HOSP^VN",
                 Convert.seg("PV1", 1, "1", 2, "I", 19, "V2^^^HOSP^VN")));

@@ -86,6 +86,19 @@ class TimingMappingTest {
     }
 
     @Test
+    void anUnreadableDateOrTimeResultIsKeptAsTextWithAWarning() {
+        String hl7 = msg(msh("ORU^R01", "2.5.1"), PID,
+                seg("OBR", 1, "1", 3, "F1^LAB", 4, "24323-8^Panel^LN", 7, "20240312", 25, "F"),
+                seg("OBX", 1, "1", 2, "DT", 3, "11778-8^Delivery date^LN", 5, "2024-13-45", 11, "F"),
+                seg("OBX", 1, "2", 2, "TM", 3, "X^Time^L", 5, "25:99", 11, "F"));
+        java.util.List<Observation> obs = Convert.all(bundle(hl7), Observation.class);
+        assertThat(obs).extracting(o -> o.getValueStringType().getValue()).containsExactly("2024-13-45", "25:99");
+        assertThat(Convert.DEFAULT.convert(hl7).warnings()).containsExactly(
+                "OBX-5 (segment 4): not a valid HL7 timestamp, kept as text",
+                "OBX-5 (segment 5): not a valid HL7 time, kept as text");
+    }
+
+    @Test
     void referenceRangesBecomeLowAndHighAndKeepTheirText() {
         ObservationReferenceRangeComponent to = range("NM", "5.1", "4.3 to 6.2");
         assertThat(to.getLow().getValue()).isEqualByComparingTo("4.3");
