@@ -214,13 +214,27 @@ class MaskPhiTest {
     }
 
     @Test
-    void unrecognisedTextIsNeverPassedOnUnmaskedUnderAProfile() {
+    void unrecognisedTextIsRedactedWholeUnderAProfileNeverPassedOnNorFailed() {
         SourceRecord plain = record(null, null, Schema.STRING_SCHEMA, "Jane Doe called about her results");
-        assertThatThrownBy(() -> value("profile", "safe-harbor").apply(plain)).isInstanceOf(DataException.class)
-                .hasMessageNotContaining("Jane");
+        SourceRecord out = value("profile", "safe-harbor").apply(plain);
+        assertThat(out.value()).isEqualTo("");
+        assertThat(out.valueSchema()).isEqualTo(Schema.STRING_SCHEMA);
+        assertThat(out.headers().lastWithName(MaskPhi.HEADER_REDACTED).value()).isEqualTo("value");
+        assertThat((String) out.headers().lastWithName(MaskPhi.HEADER_REDACTED_REASON).value())
+                .contains("neither HL7 v2 nor JSON").doesNotContain("Jane");
         assertThat(value("rules", "after.ssn:redact").apply(plain)).isSameAs(plain);
-        assertThatThrownBy(() -> value("format", "hl7").apply(plain)).isInstanceOf(DataException.class)
-                .hasMessageContaining("HL7 v2").hasMessageNotContaining("Jane");
+        SourceRecord strict = value("format", "hl7", "rules", "PID-5:redact").apply(plain);
+        assertThat(strict.value()).isEqualTo("");
+        assertThat((String) strict.headers().lastWithName(MaskPhi.HEADER_REDACTED_REASON).value())
+                .contains("HL7 v2").doesNotContain("Jane");
+        byte[] garbage = {0x00, (byte) 0xff, 'J', 'a', 'n', 'e'};
+        SourceRecord bytes = value("fields", "PID.19").apply(record(null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                garbage));
+        assertThat((byte[]) bytes.value()).isEmpty();
+        assertThat(bytes.headers().lastWithName(MaskPhi.HEADER_REDACTED)).isNotNull();
+        SourceRecord badJson = value("profile", "safe-harbor").apply(record(null, null, Schema.STRING_SCHEMA,
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Doe\""));
+        assertThat(badJson.value()).isEqualTo("");
     }
 
     @Test

@@ -187,11 +187,18 @@ public final class FhirJsonMasker {
 
     /** The date sweep on a text value: {@link #UNCHANGED}, a new node, or null to remove it. */
     private JsonNode sweepText(String name, String text, String patient) {
-        if (sweeps.dates() == null || text.length() < 7 || !Character.isDigit(text.charAt(0))) {
+        if (sweeps.dates() == null) {
+            return UNCHANGED;
+        }
+        boolean dateElement = FhirSweeps.isDateElement(name);
+        if (!dateElement && (text.length() < 7 || !Character.isDigit(text.charAt(0)))) {
             return UNCHANGED;
         }
         DateText date = DateText.parse(text);
-        if (date == null || !date.finerThanYear()) {
+        if (date == null) {
+            return dateElement ? null : UNCHANGED; // fail-closed: a date element the parser cannot read goes
+        }
+        if (!date.finerThanYear()) {
             return UNCHANGED;
         }
         if (sweeps.dates() == MaskMethod.YEAR) {

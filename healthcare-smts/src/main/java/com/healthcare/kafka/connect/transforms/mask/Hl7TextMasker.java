@@ -21,10 +21,17 @@ public final class Hl7TextMasker {
 
     private final Hl7Rules rules;
     private final MaskFunctions fn;
+    /** Under a profile: a line that is not a segment (text after a stray LF in a note, garbage) is emptied. */
+    private final boolean failClosed;
 
     public Hl7TextMasker(Hl7Rules rules, MaskFunctions fn) {
+        this(rules, fn, false);
+    }
+
+    public Hl7TextMasker(Hl7Rules rules, MaskFunctions fn, boolean failClosed) {
         this.rules = rules;
         this.fn = fn;
+        this.failClosed = failClosed;
     }
 
     /** Whether {@code text} looks like HL7 v2 ER7: it starts (after white space) with MSH, FHS or BHS. */
@@ -145,7 +152,12 @@ public final class Hl7TextMasker {
 
     private void maskSegment(String text, int start, int end, Delimiters d, String patient, StringBuilder out) {
         if (end - start < 4 || text.charAt(start + 3) != d.field) {
-            out.append(text, start, end);
+            if (!failClosed || isSegmentName(text, start, end)) {
+                out.append(text, start, end);
+            }
+            return; // not a segment: no rule can find its parts, so under a profile none of it is passed on
+        }
+        if (failClosed && !isSegmentName(text, start, start + 3)) {
             return;
         }
         String name = text.substring(start, start + 3);
@@ -210,6 +222,20 @@ public final class Hl7TextMasker {
                 out.append(text, starts[k], starts[k + 1] - 1);
             }
         }
+    }
+
+    /** A bare segment name (3 characters, [A-Z][A-Z0-9]{2}) with no fields. */
+    private static boolean isSegmentName(String text, int start, int end) {
+        if (end - start != 3) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(i > start && c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Start offsets of the fields of text[start, end), plus end + 1 as the last entry. */

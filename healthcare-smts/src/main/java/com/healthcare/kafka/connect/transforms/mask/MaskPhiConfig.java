@@ -73,8 +73,9 @@ public final class MaskPhiConfig {
                             "fhir"), Importance.MEDIUM,
                     "What the values are. 'auto' recognises Structs and Maps, the HL7 source's Struct, HL7 v2 text"
                             + " (string or bytes starting with MSH, FHS or BHS), FHIR JSON (a resourceType),"
-                            + " other JSON, and JsonConverter envelopes. A string it cannot recognise fails the"
-                            + " record when a profile or a text rule is set (it is never passed on unmasked).",
+                            + " other JSON, and JsonConverter envelopes. A value it cannot read (such as a source's"
+                            + " error record of raw bytes) is redacted whole when a profile or a text rule is set,"
+                            + " with the header maskphi.redacted: never passed on unmasked, never a task failure.",
                     GROUP, 7, Width.SHORT, "Format")
             .define(FREE_TEXT, Type.STRING, "redact", ConfigDef.CaseInsensitiveValidString.in("redact", "keep"),
                     Importance.MEDIUM,
