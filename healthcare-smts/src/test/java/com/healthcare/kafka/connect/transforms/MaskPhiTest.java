@@ -264,11 +264,33 @@ class MaskPhiTest {
                 .contains("unknown method 'scramble'").contains("keep-last:N");
         assertThat(errors(Map.of("fields", "MSH.2"))).containsOnlyKeys("fields");
         assertThat(errors(Map.of("profile", "hipaa"))).containsOnlyKeys("profile");
-        assertThat(errors(Map.of("format", "xml"))).containsOnlyKeys("format");
-        assertThat(errors(Map.of("dateshift.max.days", "0"))).containsOnlyKeys("dateshift.max.days");
-        assertThat(errors(Map.of("zip3.restricted", "36"))).containsOnlyKeys("zip3.restricted");
+        assertThat(errors(Map.of("format", "xml", "rules", "PID-5:redact"))).containsOnlyKeys("format");
+        assertThat(errors(Map.of("dateshift.max.days", "0", "profile", "safe-harbor")))
+                .containsOnlyKeys("dateshift.max.days");
+        assertThat(errors(Map.of("zip3.restricted", "36", "profile", "safe-harbor")))
+                .containsOnlyKeys("zip3.restricted");
         assertThat(errors(Map.of("profile", "pseudonymize", "hash.key", KEY))).isEmpty();
         assertThat(errors(Map.of("fields", "PID.19,PID.18,PID.11", "replacement", "[REDACTED]"))).isEmpty();
+    }
+
+    @Test
+    void validationRejectsRulesOnPathsThatCannotExistAndAProfileThatMasksNothing() {
+        assertThat(errors(Map.of())).containsOnlyKeys("profile").extractingByKey("profile").asString()
+                .contains("masks nothing");
+        assertThat(errors(Map.of("rules", "PID-5:keep"))).containsOnlyKeys("profile");
+        assertThatThrownBy(() -> value("profile", "none")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("masks nothing");
+        assertThat(errors(Map.of("rules", "PID-99:redact,XYZ-1:redact,Patient.adress:redact,Resource.nmae:redact",
+                "fields", "PV1.999"))).containsOnlyKeys("rules", "fields");
+        String rules = errors(Map.of("rules", "PID-99:redact,XYZ-1:redact,Patient.adress:redact")).get("rules")
+                .get(0);
+        assertThat(rules).contains("'PID-99': PID has 40 fields").contains("no segment XYZ")
+                .contains("'Patient.adress': no such element");
+        assertThatThrownBy(() -> value("rules", "PID-41:redact")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PID has 40 fields");
+        assertThat(errors(Map.of("rules", "ZPI-77:redact,QPD-9:redact,CTD-5:redact,Patient.contact.name.family:redact,"
+                + "Patient.deceased:year,Resource.identifier:redact,Observation.value:redact,after.anything:redact")))
+                .isEmpty();
     }
 
     @Test

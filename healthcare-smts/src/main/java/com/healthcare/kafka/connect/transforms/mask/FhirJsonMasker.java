@@ -182,6 +182,16 @@ public final class FhirJsonMasker {
         }
     }
 
+    /** An Address whose state, country or postalCode holds something else than its code (a city as state). */
+    private boolean addressOutOfPlace(ObjectNode address) {
+        JsonNode state = address.get("state");
+        JsonNode country = address.get("country");
+        JsonNode zip = address.get("postalCode");
+        return (state != null && !(state.isTextual() && AddressCodes.state(state.asText())))
+                || (country != null && !(country.isTextual() && AddressCodes.country(country.asText())))
+                || (zip != null && !(zip.isTextual() && fn.zip3(zip.asText()) != null));
+    }
+
     /** Marks a text value the date sweep leaves as it is. */
     private static final JsonNode UNCHANGED = TextNode.valueOf("");
 
@@ -208,6 +218,15 @@ public final class FhirJsonMasker {
     }
 
     private void sweepObject(ObjectNode object, FhirRules.Node node, String patient) {
+        if (sweeps.addresses() && (object.has("state") || object.has("country")) && addressOutOfPlace(object)) {
+            // masked whole, but a valid state code
+            String state = object.path("state").asText("");
+            object.removeAll();
+            if (AddressCodes.state(state)) {
+                object.put("state", state);
+            }
+            return;
+        }
         if (sweeps.phiExtensions()) {
             removePhiExtensions(object.get("extension"));
             removePhiExtensions(object.get("modifierExtension"));

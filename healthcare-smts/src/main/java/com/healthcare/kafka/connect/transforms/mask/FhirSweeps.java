@@ -51,6 +51,11 @@ record FhirSweeps(MaskMethod dates, boolean references, MaskRule referenceIdenti
                 || name.endsWith("Instant") || DATE_ELEMENTS.contains(name);
     }
 
+    /** Under a profile: an Address with parts out of place is masked whole but a valid state code. */
+    boolean addresses() {
+        return dates != null;
+    }
+
     boolean any() {
         return dates != null || references || attachments || ages || phiExtensions || bundleRequests;
     }

@@ -3,6 +3,7 @@ package com.healthcare.kafka.connect.transforms.mask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.ComponentRules;
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.FieldRules;
@@ -77,13 +78,19 @@ public final class Hl7TextMasker {
                 firstPatient = patient;
                 patientSeen = true;
             }
+            Set<String> people = failClosed ? IdentitySweep.collect(text, segments, i, end, delimiters, rules)
+                    : Set.of();
             for (int s = i; s < end; s++) {
                 int[] seg = segments.get(s);
                 out.append(text, last, seg[0]);
                 if (isHeader(text, seg[0], seg[1])) {
                     delimiters = Delimiters.of(text, seg[0], seg[1]);
                 }
+                int mark = out.length();
                 maskSegment(text, seg[0], seg[1], delimiters, patient, out);
+                if (!people.isEmpty() && IdentitySweep.swept(text, seg[0], seg[1])) {
+                    IdentitySweep.scrub(out, mark, people);
+                }
                 last = seg[1];
             }
             i = end;
@@ -239,7 +246,7 @@ public final class Hl7TextMasker {
     }
 
     /** Start offsets of the fields of text[start, end), plus end + 1 as the last entry. */
-    private static int[] fieldStarts(String text, int start, int end, char sep) {
+    static int[] fieldStarts(String text, int start, int end, char sep) {
         int[] starts = new int[32];
         int n = 0;
         starts[n++] = start;
@@ -258,7 +265,7 @@ public final class Hl7TextMasker {
         return java.util.Arrays.copyOf(starts, n);
     }
 
-    private static String field(String text, int[] starts, int k) {
+    static String field(String text, int[] starts, int k) {
         return text.substring(starts[k], starts[k + 1] - 1);
     }
 
@@ -282,7 +289,7 @@ public final class Hl7TextMasker {
         return new String[] {type, "90+"};
     }
 
-    private static List<String> splitAll(String text, int start, int end, char sep) {
+    static List<String> splitAll(String text, int start, int end, char sep) {
         List<String> parts = new ArrayList<>(32);
         int from = start;
         for (int i = start; i < end; i++) {
@@ -325,6 +332,11 @@ public final class Hl7TextMasker {
             return apply(fr.rule, rep, d, patient);
         }
         List<String> comps = splitAll(rep, 0, rep.length(), d.component);
+        if (failClosed && isAddress(fr) && outOfPlace(comps, d)) {
+            // masked whole, but a valid state code
+            String state = comps.size() > 3 ? d.unescape(comps.get(3)).trim() : "";
+            return AddressCodes.state(state) ? String.valueOf(d.component).repeat(3) + d.escape(state) : "";
+        }
         for (int c = 0; c < comps.size(); c++) {
             int number = c + 1;
             ComponentRules cr = number < fr.components.length ? fr.components[number] : null;
@@ -332,6 +344,28 @@ public final class Hl7TextMasker {
             comps.set(c, cr == null ? apply(fr.rule, text, d, patient) : maskComponent(text, cr, fr.rule, d, patient));
         }
         return trimTrailing(String.join(String.valueOf(d.component), comps), d.component);
+    }
+
+    /** The profiles' address rule (PhiElements.address): redacted, state and country kept, ZIP to zip3. */
+    private static boolean isAddress(FieldRules fr) {
+        return fr.rule != null && fr.rule.method() == MaskMethod.REDACT && fr.components.length > 5
+                && method(fr.components[4]) == MaskMethod.KEEP && method(fr.components[5]) == MaskMethod.ZIP3;
+    }
+
+    private static MaskMethod method(ComponentRules cr) {
+        return cr == null || cr.rule == null || cr.subs != null ? null : cr.rule.method();
+    }
+
+    /** Whether a part the address rule keeps holds something else than its code, or the ZIP is no ZIP. */
+    private boolean outOfPlace(List<String> comps, Delimiters d) {
+        String state = comps.size() > 3 ? d.unescape(comps.get(3)) : "";
+        String zip = comps.size() > 4 ? d.unescape(comps.get(4)) : "";
+        String country = comps.size() > 5 ? d.unescape(comps.get(5)) : "";
+        String type = comps.size() > 6 ? d.unescape(comps.get(6)) : "";
+        return (!isEmptyValue(state) && !AddressCodes.state(state))
+                || (!isEmptyValue(zip) && fn.zip3(zip) == null)
+                || (!isEmptyValue(country) && !AddressCodes.country(country))
+                || (!isEmptyValue(type) && !AddressCodes.type(type));
     }
 
     private String maskComponent(String comp, ComponentRules cr, MaskRule inherited, Delimiters d, String patient) {

@@ -117,4 +117,67 @@ class FailClosedMaskingTest {
         String rulesOnly = mask(masker("none", "PID-3:redact"), message);
         assertThat(rulesOnly).as("without a profile only the rules apply").contains("Jane Doe phoned");
     }
+
+    @Test
+    void identifyingValuesOfThePeopleAreRemovedWhereverElseTheyAppear() {
+        String message = String.join("\r", MSH,
+                "PID|1||MRN445566^^^HOSP^MR||QUIMBY^ROSALIND||19800517|F|||12 ELM RD^^PEORIA^IL^61602||(309)555-0142",
+                "NK1|1|QUIMBY^THEODORE|SPO|||||||||||||19790203",
+                "GT1|1|GUAR-9911|QUIMBY^THEODORE",
+                "IN1|1|BC^Blue Cross|BC123|Blue Cross||||||||||||||||||||||||||||||||POL-771122",
+                "CTD|PC|HARGREAVES^PENELOPE|1 OAK CT^^PEORIA^IL^61602||(309)555-0177",
+                "QPD|Q22^Find Candidates^HL7|Q1|@PID.5.1^QUIMBY~@PID.3.1^MRN445566",
+                "ERQ|Q2|Q22|@PID.8^F~MRN445566",
+                "ZPI|1|Rosalind Quimby|12 Elm Rd|309 555 0142",
+                "XYZ|theodore quimby|POL-771122|GUAR-9911",
+                "NTE|1|L|Spoke with Penelope Hargreaves on 555-0177 about Rosalind",
+                "OBX|1|ST|1234-5^Comment^L||Patient Quimby, MRN445566, born 19800517||||||F") + "\r";
+        for (String profile : List.of("safe-harbor", "pseudonymize")) {
+            String masked = mask(masker(profile, "NTE-3:keep", "OBX-5:keep"), message);
+            for (String id : List.of("QUIMBY", "Quimby", "quimby", "ROSALIND", "Rosalind", "THEODORE", "theodore",
+                    "MRN445566", "12 Elm Rd", "555-0142", "GUAR-9911", "POL-771122", "HARGREAVES", "Hargreaves",
+                    "Penelope", "555-0177", "19800517")) {
+                assertThat(masked).as("%s under %s", id, profile).doesNotContain(id);
+            }
+            // what is not the people's stays: segment names, codes, other words
+            assertThat(masked).contains("QPD|Q22^Find Candidates^HL7|Q1|").contains("ERQ|Q2|Q22|")
+                    .contains("NTE|1|L|Spoke with").contains("about").contains("1234-5^Comment^L||Patient");
+        }
+        String noProfile = mask(masker("none", "PID-5:redact"), message);
+        assertThat(noProfile).as("rules alone reach only what they name").contains("ZPI|1|Rosalind Quimby");
+    }
+
+    @Test
+    void anAddressWithPartsOutOfPlaceIsMaskedWholeButAValidState() {
+        String cityInState = MSH + "\rPID|1||M1||||||||12 ELM RD^^^PEORIA^61602^USA\r";
+        assertThat(mask(masker("safe-harbor"), cityInState).split("\r")[1]).isEqualTo("PID|1||||||||||");
+        String stateKept = MSH + "\rPID|1||M1||||||||12 ELM RD^^PEORIA^IL^61602^Peoria County\r";
+        assertThat(mask(masker("safe-harbor"), stateKept).split("\r")[1]).isEqualTo("PID|1||||||||||^^^IL");
+        String inPlace = MSH + "\rPID|1||M1||||||||12 ELM RD^^PEORIA^IL^61602^USA^H\r";
+        assertThat(mask(masker("safe-harbor"), inPlace).split("\r")[1])
+                .isEqualTo("PID|1||||||||||^^^IL^616^USA^H");
+        String nk1 = MSH + "\rNK1|1||||^^^Peoria^61602\r";
+        assertThat(mask(masker("pseudonymize"), nk1)).doesNotContain("Peoria");
+    }
+
+    @Test
+    void contactSegmentsAreMasked() {
+        String message = MSH + "\rCTD|PC|HARGREAVES^PENELOPE|1 OAK CT^^PEORIA^IL^61602|4W^401|(309)555-0177||C77^^^HOSP\r";
+        String masked = mask(masker("safe-harbor"), message);
+        assertThat(masked.split("\r")[1]).isEqualTo("CTD|PC||^^^IL^616||||");
+    }
+
+    @Test
+    void aFhirAddressWithPartsOutOfPlaceIsMaskedWholeButAValidState() throws Exception {
+        String json = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"address\":["
+                + "{\"use\":\"home\",\"line\":[\"12 Elm Rd\"],\"state\":\"Peoria\",\"postalCode\":\"61602\",\"country\":\"US\"},"
+                + "{\"use\":\"work\",\"city\":\"Peoria\",\"state\":\"IL\",\"country\":\"Tazewell County\"},"
+                + "{\"use\":\"home\",\"city\":\"Peoria\",\"state\":\"IL\",\"postalCode\":\"61602\",\"country\":\"USA\"}]}";
+        JsonNode masked = JSON.readTree(mask(masker("safe-harbor"), json));
+        assertThat(masked.toString()).doesNotContain("Peoria").doesNotContain("Tazewell").doesNotContain("Elm");
+        JsonNode addresses = masked.path("address");
+        assertThat(addresses.toString()).as("the work address: only its state").contains("{\"state\":\"IL\"}");
+        assertThat(addresses.get(addresses.size() - 1).path("postalCode").asText()).isEqualTo("616");
+        assertThat(addresses.get(addresses.size() - 1).path("country").asText()).isEqualTo("USA");
+    }
 }

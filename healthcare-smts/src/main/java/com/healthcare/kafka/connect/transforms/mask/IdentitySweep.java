@@ -1,0 +1,147 @@
+package com.healthcare.kafka.connect.transforms.mask;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.ComponentRules;
+import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.FieldRules;
+import com.healthcare.kafka.connect.transforms.mask.Hl7TextMasker.Delimiters;
+
+/**
+ * Under a profile, the identifying values of a message's people (the patient, next of kin, guarantor, insured,
+ * contacts: every value of PID, NK1, GT1, IN1 and CTD that a rule masks) are also removed wherever else they
+ * appear in that message: query parameters (QPD, ERQ, QRD), Z-segments and other segments, NTE and OBX text.
+ * Field rules reach only the places they name; a site that copies the patient's name into a Z-segment or a note
+ * would otherwise pass it on. Values are matched as whole words, ignoring case; values shorter than 3
+ * characters (and numbers shorter than 4 digits) are too common to remove everywhere. A phone number is also
+ * matched by its digits and as {@code 555-0123}.
+ */
+final class IdentitySweep {
+
+    /** The segments that name the people of a message. */
+    static final Set<String> SOURCES = Set.of("PID", "NK1", "GT1", "IN1", "CTD");
+
+    private IdentitySweep() {
+    }
+
+    /** Whether a segment of the output is swept: every segment but the headers and the sources themselves. */
+    static boolean swept(String text, int start, int end) {
+        if (end - start < 3) {
+            return false;
+        }
+        String name = text.substring(start, start + 3);
+        return !SOURCES.contains(name) && !name.equals("MSH") && !name.equals("FHS") && !name.equals("BHS");
+    }
+
+    /** The identifying values (lower case) of segments [from, to) of one message. */
+    static Set<String> collect(String text, List<int[]> segments, int from, int to, Delimiters d, Hl7Rules rules) {
+        Set<String> values = null;
+        for (int s = from; s < to; s++) {
+            int[] seg = segments.get(s);
+            int start = seg[0];
+            int end = seg[1];
+            if (end - start < 5 || text.charAt(start + 3) != d.field) {
+                continue;
+            }
+            String name = text.substring(start, start + 3);
+            FieldRules[] fieldRules = SOURCES.contains(name) ? rules.segment(name) : null;
+            if (fieldRules == null) {
+                continue;
+            }
+            int[] starts = Hl7TextMasker.fieldStarts(text, start, end, d.field);
+            int count = starts.length - 1;
+            for (int f = 1; f < fieldRules.length && f < count; f++) {
+                FieldRules fr = fieldRules[f];
+                if (fr == null) {
+                    continue;
+                }
+                String field = Hl7TextMasker.field(text, starts, f);
+                if (field.isEmpty()) {
+                    continue;
+                }
+                for (String rep : Hl7TextMasker.splitAll(field, 0, field.length(), d.repetition)) {
+                    List<String> comps = Hl7TextMasker.splitAll(rep, 0, rep.length(), d.component);
+                    for (int c = 0; c < comps.size(); c++) {
+                        ComponentRules cr = fr.components != null && c + 1 < fr.components.length
+                                ? fr.components[c + 1] : null;
+                        MaskRule rule = cr != null && cr.rule != null ? cr.rule : fr.rule;
+                        if (rule == null || rule.method() == MaskMethod.KEEP) {
+                            continue;
+                        }
+                        String comp = comps.get(c);
+                        for (String sub : Hl7TextMasker.splitAll(comp, 0, comp.length(), d.subcomponent)) {
+                            values = add(values, d.unescape(sub).trim());
+                        }
+                    }
+                }
+            }
+        }
+        return values == null ? Set.of() : values;
+    }
+
+    private static Set<String> add(Set<String> values, String value) {
+        int digits = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isDigit(value.charAt(i))) {
+                digits++;
+            }
+        }
+        if (value.length() < 3 || (digits == value.length() && digits < 4) || value.equals("\"\"")) {
+            return values;
+        }
+        Set<String> out = values == null ? new HashSet<>() : values;
+        out.add(value.toLowerCase(Locale.ROOT));
+        if (digits >= 7 && digits < value.length()) {
+            // a formatted phone number: also its digits, and its local part as written in notes
+            StringBuilder only = new StringBuilder(digits);
+            for (int i = 0; i < value.length(); i++) {
+                if (Character.isDigit(value.charAt(i))) {
+                    only.append(value.charAt(i));
+                }
+            }
+            out.add(only.toString());
+            String local = only.substring(only.length() - 7);
+            out.add(local.substring(0, 3) + "-" + local.substring(3));
+        }
+        return out;
+    }
+
+    /** Removes every whole-word occurrence of {@code values} from the segment written at out[from, end). */
+    static void scrub(StringBuilder out, int from, Set<String> values) {
+        int bodyStart = from + 4; // the segment name and its separator stay
+        if (out.length() <= bodyStart) {
+            return;
+        }
+        String body = out.substring(bodyStart);
+        String lower = body.toLowerCase(Locale.ROOT);
+        if (lower.length() != body.length()) {
+            return; // a character whose lower case is longer: not matched (never seen in names)
+        }
+        boolean[] cut = null;
+        for (String value : values) {
+            int at = lower.indexOf(value);
+            while (at >= 0) {
+                int stop = at + value.length();
+                if ((at == 0 || !Character.isLetterOrDigit(lower.charAt(at - 1)))
+                        && (stop == lower.length() || !Character.isLetterOrDigit(lower.charAt(stop)))) {
+                    cut = cut == null ? new boolean[lower.length()] : cut;
+                    for (int i = at; i < stop; i++) {
+                        cut[i] = true;
+                    }
+                }
+                at = lower.indexOf(value, at + 1);
+            }
+        }
+        if (cut == null) {
+            return;
+        }
+        out.setLength(bodyStart);
+        for (int i = 0; i < body.length(); i++) {
+            if (!cut[i]) {
+                out.append(body.charAt(i));
+            }
+        }
+    }
+}
