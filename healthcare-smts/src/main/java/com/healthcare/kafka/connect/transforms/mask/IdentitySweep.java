@@ -50,32 +50,33 @@ final class IdentitySweep {
             if (fieldRules == null) {
                 continue;
             }
-            int[] starts = Hl7TextMasker.fieldStarts(text, start, end, d.field);
-            int count = starts.length - 1;
-            for (int f = 1; f < fieldRules.length && f < count; f++) {
-                FieldRules fr = fieldRules[f];
-                if (fr == null) {
+            // one pass over the segment: leaves end at any delimiter; their field and component decide the rule
+            int f = 1;
+            int c = 1;
+            int leaf = start + 4;
+            for (int i = start + 4; i <= end; i++) {
+                char ch = i == end ? d.field : text.charAt(i);
+                boolean sep = ch == d.field || ch == d.repetition || ch == d.component || ch == d.subcomponent;
+                if (!sep) {
                     continue;
                 }
-                String field = Hl7TextMasker.field(text, starts, f);
-                if (field.isEmpty()) {
-                    continue;
-                }
-                for (String rep : Hl7TextMasker.splitAll(field, 0, field.length(), d.repetition)) {
-                    List<String> comps = Hl7TextMasker.splitAll(rep, 0, rep.length(), d.component);
-                    for (int c = 0; c < comps.size(); c++) {
-                        ComponentRules cr = fr.components != null && c + 1 < fr.components.length
-                                ? fr.components[c + 1] : null;
-                        MaskRule rule = cr != null && cr.rule != null ? cr.rule : fr.rule;
-                        if (rule == null || rule.method() == MaskMethod.KEEP) {
-                            continue;
-                        }
-                        String comp = comps.get(c);
-                        for (String sub : Hl7TextMasker.splitAll(comp, 0, comp.length(), d.subcomponent)) {
-                            values = add(values, d.unescape(sub).trim());
-                        }
+                if (i - leaf >= 3 && f < fieldRules.length && fieldRules[f] != null) {
+                    FieldRules fr = fieldRules[f];
+                    ComponentRules cr = fr.components != null && c < fr.components.length ? fr.components[c] : null;
+                    MaskRule rule = cr != null && cr.rule != null ? cr.rule : fr.rule;
+                    if (rule != null && rule.method() != MaskMethod.KEEP) {
+                        values = add(values, d.unescape(text.substring(leaf, i)).trim());
                     }
                 }
+                if (ch == d.field) {
+                    f++;
+                    c = 1;
+                } else if (ch == d.repetition) {
+                    c = 1;
+                } else if (ch == d.component) {
+                    c++;
+                }
+                leaf = i + 1;
             }
         }
         return values == null ? Set.of() : values;
@@ -108,11 +109,47 @@ final class IdentitySweep {
         return out;
     }
 
+    /** A bit per lower-case ASCII letter and digit (others share one bit), for a quick "cannot occur" test. */
+    private static long bit(char c) {
+        if (c >= 'a' && c <= 'z') {
+            return 1L << (c - 'a');
+        }
+        if (c >= 'A' && c <= 'Z') {
+            return 1L << (c - 'A');
+        }
+        if (c >= '0' && c <= '9') {
+            return 1L << (26 + c - '0');
+        }
+        return 1L << 36;
+    }
+
+    private static long bits(String value) {
+        long b = 0;
+        for (int i = 0; i < value.length(); i++) {
+            b |= bit(value.charAt(i));
+        }
+        return b;
+    }
+
     /** Removes every whole-word occurrence of {@code values} from the segment written at out[from, end). */
     static void scrub(StringBuilder out, int from, Set<String> values) {
         int bodyStart = from + 4; // the segment name and its separator stay
         if (out.length() <= bodyStart) {
             return;
+        }
+        long present = 0;
+        for (int i = bodyStart; i < out.length(); i++) {
+            present |= bit(out.charAt(i));
+        }
+        boolean any = false;
+        for (String value : values) {
+            if ((bits(value) & ~present) == 0) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return; // no value has all its characters in the segment: none can occur
         }
         String body = out.substring(bodyStart);
         String lower = body.toLowerCase(Locale.ROOT);
@@ -121,6 +158,9 @@ final class IdentitySweep {
         }
         boolean[] cut = null;
         for (String value : values) {
+            if ((bits(value) & ~present) != 0) {
+                continue;
+            }
             int at = lower.indexOf(value);
             while (at >= 0) {
                 int stop = at + value.length();
