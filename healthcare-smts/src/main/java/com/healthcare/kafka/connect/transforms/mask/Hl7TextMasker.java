@@ -3,7 +3,6 @@ package com.healthcare.kafka.connect.transforms.mask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.ComponentRules;
 import com.healthcare.kafka.connect.transforms.mask.Hl7Rules.FieldRules;
@@ -78,8 +77,8 @@ public final class Hl7TextMasker {
                 firstPatient = patient;
                 patientSeen = true;
             }
-            Set<String> people = failClosed ? IdentitySweep.collect(text, segments, i, end, delimiters, rules)
-                    : Set.of();
+            IdentitySweep.People people = failClosed
+                    ? IdentitySweep.collect(text, segments, i, end, delimiters, rules) : IdentitySweep.People.NONE;
             for (int s = i; s < end; s++) {
                 int[] seg = segments.get(s);
                 out.append(text, last, seg[0]);

@@ -35,8 +35,17 @@ final class IdentitySweep {
         return !SOURCES.contains(name) && !name.equals("MSH") && !name.equals("FHS") && !name.equals("BHS");
     }
 
-    /** The identifying values (lower case) of segments [from, to) of one message. */
-    static Set<String> collect(String text, List<int[]> segments, int from, int to, Delimiters d, Hl7Rules rules) {
+    /** The identifying values of a message, lower case, each with the set of characters it holds. */
+    record People(String[] values, long[] chars) {
+        static final People NONE = new People(new String[0], new long[0]);
+
+        boolean isEmpty() {
+            return values.length == 0;
+        }
+    }
+
+    /** The identifying values of segments [from, to) of one message. */
+    static People collect(String text, List<int[]> segments, int from, int to, Delimiters d, Hl7Rules rules) {
         Set<String> values = null;
         for (int s = from; s < to; s++) {
             int[] seg = segments.get(s);
@@ -79,7 +88,15 @@ final class IdentitySweep {
                 leaf = i + 1;
             }
         }
-        return values == null ? Set.of() : values;
+        if (values == null) {
+            return People.NONE;
+        }
+        String[] texts = values.toArray(new String[0]);
+        long[] chars = new long[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            chars[i] = bits(texts[i]);
+        }
+        return new People(texts, chars);
     }
 
     private static Set<String> add(Set<String> values, String value) {
@@ -131,8 +148,8 @@ final class IdentitySweep {
         return b;
     }
 
-    /** Removes every whole-word occurrence of {@code values} from the segment written at out[from, end). */
-    static void scrub(StringBuilder out, int from, Set<String> values) {
+    /** Removes every whole-word occurrence of the people's values from the segment written at out[from, end). */
+    static void scrub(StringBuilder out, int from, People people) {
         int bodyStart = from + 4; // the segment name and its separator stay
         if (out.length() <= bodyStart) {
             return;
@@ -141,26 +158,23 @@ final class IdentitySweep {
         for (int i = bodyStart; i < out.length(); i++) {
             present |= bit(out.charAt(i));
         }
-        boolean any = false;
-        for (String value : values) {
-            if ((bits(value) & ~present) == 0) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
-            return; // no value has all its characters in the segment: none can occur
-        }
-        String body = out.substring(bodyStart);
-        String lower = body.toLowerCase(Locale.ROOT);
-        if (lower.length() != body.length()) {
-            return; // a character whose lower case is longer: not matched (never seen in names)
-        }
+        String[] values = people.values();
+        long[] chars = people.chars();
+        String body = null;
+        String lower = null;
         boolean[] cut = null;
-        for (String value : values) {
-            if ((bits(value) & ~present) != 0) {
-                continue;
+        for (int v = 0; v < values.length; v++) {
+            if ((chars[v] & ~present) != 0) {
+                continue; // a character of the value is not in the segment: it cannot occur
             }
+            if (lower == null) {
+                body = out.substring(bodyStart);
+                lower = body.toLowerCase(Locale.ROOT);
+                if (lower.length() != body.length()) {
+                    return; // a character whose lower case is longer: not matched (never seen in names)
+                }
+            }
+            String value = values[v];
             int at = lower.indexOf(value);
             while (at >= 0) {
                 int stop = at + value.length();
