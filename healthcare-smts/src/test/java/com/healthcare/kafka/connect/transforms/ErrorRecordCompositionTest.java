@@ -71,15 +71,17 @@ class ErrorRecordCompositionTest {
         return all;
     }
 
+    /** The FHIR source's error record headers (fhir-source-connector poll/RecordFactory.bounded). */
     static ConnectHeaders fhirErrorHeaders() {
         ConnectHeaders h = new ConnectHeaders();
         h.addString("fhir.resource.type", "Patient");
-        h.addString("fhir.resource.id", "p-42");
         h.addString("fhir.version.id", "3");
-        h.addString("fhir.error.reason", "resource of 2100000 bytes is over the producer's limit");
+        h.addString("fhir.last.updated", "2026-12-01T10:00:00.000+00:00");
+        h.addString("fhir.error.reason", "too-large");
         h.addString("fhir.error.size", "2100000");
-        h.addString("fhir.error.url", "http://fhir.example/Patient/p-42");
-        h.addString("content-type", "application/fhir+json");
+        h.addString("fhir.error.url", "http://fhir.example/Patient/p-42/_history/3");
+        h.addString("content-type", "application/json");
+        h.addString("fhir.source", "poll");
         return h;
     }
 
@@ -91,12 +93,19 @@ class ErrorRecordCompositionTest {
                 Schema.OPTIONAL_STRING_SCHEMA, prefix, 1L, fhirErrorHeaders());
     }
 
-    /** A JSON summary: type, id, version, size, reason, URL (FHIR ids are kept by the masker, URLs are not). */
+    /**
+     * The FHIR source's error record as RecordFactory.bounded builds it: a JSON summary with resourceType, id,
+     * versionId, lastUpdated, size, limit, reason, url and source (FHIR ids are kept by the masker, URLs are not
+     * PHI here); a name planted in it must still go.
+     */
     static SourceRecord fhirErrorSummary() {
-        String summary = "{\"type\":\"Patient\",\"id\":\"p-42\",\"version\":\"3\",\"size\":2100000,"
-                + "\"reason\":\"over the producer's limit\",\"patient_name\":\"DOE^JANE\",\"url\":\"http://fhir.example/Patient/MRN123456\"}";
+        String summary = "{\"resourceType\":\"Patient\",\"id\":\"p-42\",\"versionId\":\"3\","
+                + "\"lastUpdated\":\"2026-12-01T10:00:00.000+00:00\",\"size\":2100000,\"limit\":1000000,"
+                + "\"reason\":\"The Patient resource is 2100000 bytes as stored\","
+                + "\"url\":\"http://fhir.example/Patient/p-42/_history/3\",\"source\":\"poll\","
+                + "\"name\":[{\"family\":\"DOE\",\"given\":[\"JANE\"]}]}";
         return new SourceRecord(Map.of(), Map.of(), "fhir.errors", null, Schema.STRING_SCHEMA, "Patient/p-42",
-                Schema.OPTIONAL_STRING_SCHEMA, summary, 1L, fhirErrorHeaders());
+                Schema.STRING_SCHEMA, summary, 1L, fhirErrorHeaders());
     }
 
     /** Headers only. */
