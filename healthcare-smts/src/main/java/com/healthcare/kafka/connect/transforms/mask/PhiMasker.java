@@ -245,7 +245,7 @@ public final class PhiMasker {
         return name && sep > ' ' && sep < 0x7f && !Character.isLetterOrDigit(sep);
     }
 
-    /** The charset MSH-18 names (read from the ASCII header), UTF-8 otherwise. */
+    /** The charset MSH-18 names (HL7 table 0211, read from the ASCII header), UTF-8 when none. */
     private static Charset hl7Charset(byte[] bytes, int start) {
         // HL7 table 0211 through the bundle's shared reader; a code it cannot decode is masked byte-transparently
         try {
