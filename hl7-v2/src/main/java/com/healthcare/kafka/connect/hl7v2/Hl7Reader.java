@@ -59,7 +59,7 @@ public final class Hl7Reader {
             int end = lineEnd(text, pos);
             if (end > pos && !isFiller(text, pos, end)) {
                 String line = text.substring(pos, end);
-                if (line.length() >= 3 && Hl7Segment.isHeader(line.substring(0, 3))) {
+                if (line.startsWith("MSH") || line.startsWith("FHS") || line.startsWith("BHS")) {
                     delimiters = Hl7Delimiters.ofHeader(line, 0, line.length());
                 }
                 checkSegmentId(line, delimiters, segments.size());
