@@ -59,8 +59,9 @@ class SandboxIT {
         int controller = freePort();
         int rest = freePort();
         int mllp = freePort();
+        int fhir = freePort();
         String[] args = {"--data-dir", data.toString(), "--kafka-port", "" + kafka, "--controller-port",
-            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp};
+            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp, "--fhir-port", "" + fhir};
 
         Path firstLog = data.resolveSibling(data.getFileName() + "-run1.txt");
         long t0 = System.nanoTime();
@@ -75,6 +76,16 @@ class SandboxIT {
         assertThat(Files.readString(firstLog)).contains("Created connector sandbox-hl7-mllp");
         Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> get(rest, "/connectors/sandbox-hl7-mllp/status").contains("\"RUNNING\""));
+        // the embedded HAPI FHIR JPA server takes writes, and the FHIR source runs against it
+        assertThat(Files.readString(firstLog)).contains("Created connector sandbox-fhir-source");
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"sandbox-it\",\"active\":true}";
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + fhir + "/fhir/Patient/sandbox-it"))
+                .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(patient))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isIn(200, 201);
+        Awaitility.await("the FHIR source runs").atMost(Duration.ofSeconds(120))
+                .until(() -> get(rest, "/connectors/sandbox-fhir-source/status").contains("\"RUNNING\""));
 
         first.destroy(); // SIGTERM, as Ctrl-C
         assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("sandbox stops on SIGTERM").isTrue();
@@ -118,7 +129,7 @@ class SandboxIT {
     }
 
     private static void awaitOutput(Process p, Path log, String text) {
-        Awaitility.await("sandbox output '" + text + "'").atMost(Duration.ofMinutes(3))
+        Awaitility.await("sandbox output '" + text + "'").atMost(Duration.ofMinutes(6))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     if (!p.isAlive()) {

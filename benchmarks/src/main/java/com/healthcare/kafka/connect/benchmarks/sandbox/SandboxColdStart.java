@@ -66,7 +66,7 @@ public final class SandboxColdStart {
                 .toString(), "-Xmx2g", "-Dsandbox.log.dir=" + data.resolve("logs"), "-cp",
                 "sandbox/target/sandbox.jar:sandbox/target/lib/*", "com.healthcare.kafka.connect.sandbox.Sandbox",
                 "--data-dir", data.toString(), "--kafka-port", freePort(), "--controller-port", freePort(),
-                "--rest-port", freePort(), "--mllp-port", freePort()));
+                "--rest-port", freePort(), "--mllp-port", freePort(), "--fhir-port", freePort()));
         if (noPlugins) {
             command.add("--no-plugins");
         }
