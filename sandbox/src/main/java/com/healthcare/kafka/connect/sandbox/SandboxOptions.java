@@ -15,6 +15,7 @@ final class SandboxOptions {
     Integer mllpPort;
     int fhirPort = 8080;
     boolean fhirServer = true;
+    int jmxPort = 9999;
     boolean applyConfigs = true;
     boolean installPlugins = true;
 
@@ -27,6 +28,7 @@ final class SandboxOptions {
             "  --mllp-port N          override hl7.listener.port of the sandbox HL7 connector (default: its config, 2575)",
             "  --fhir-port N          port of the embedded HAPI FHIR JPA server (default 8080: http://localhost:8080/fhir)",
             "  --no-fhir-server       do not start the embedded FHIR server (FHIR connectors then need one at their fhir.url)",
+            "  --jmx-port N           local JMX port for broker, worker and plugin metrics (default 9999; 0: none)",
             "  --configs DIR          connector configs to apply (default connector-configs/sandbox)",
             "  --zips DIR             plugin zips to install (default sandbox/target/zips)",
             "  --no-configs           start the worker without applying connector configs",
@@ -47,6 +49,10 @@ final class SandboxOptions {
                 case "--mllp-port" -> o.mllpPort = port(value(args, ++i, arg), arg);
                 case "--fhir-port" -> o.fhirPort = port(value(args, ++i, arg), arg);
                 case "--no-fhir-server" -> o.fhirServer = false;
+                case "--jmx-port" -> {
+                    String v = value(args, ++i, arg);
+                    o.jmxPort = v.equals("0") ? 0 : port(v, arg);
+                }
                 case "--no-configs" -> o.applyConfigs = false;
                 case "--no-plugins" -> {
                     o.installPlugins = false;
