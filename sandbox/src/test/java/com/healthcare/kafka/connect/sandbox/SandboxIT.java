@@ -165,7 +165,7 @@ class SandboxIT {
             Path log = work.resolve("busy-mllp-" + System.nanoTime() + ".txt");
             Process p = launch(log, "--data-dir", log.resolveSibling("busy-mllp-data").toString(),
                     "--kafka-port", "" + freePort(), "--rest-port", "" + freePort(), "--controller-port",
-                    " + freePort(), "--jmx-port", "" + freePort(), "--fhir-port", "" + freePort(), "--configs",
+                    "" + freePort(), "--jmx-port", "" + freePort(), "--fhir-port", "" + freePort(), "--configs",
                     configs.toString());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(1);

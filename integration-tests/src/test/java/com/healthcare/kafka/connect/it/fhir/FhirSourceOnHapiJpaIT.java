@@ -191,8 +191,10 @@ class FhirSourceOnHapiJpaIT {
         for (int i = 0; i < 3; i++) {
             hapi.put(observation("jsub-down" + i, "final"));
         }
-        await("HAPI retried each failed delivery", Duration.ofSeconds(60), () -> down.stream()
-                .allMatch(k -> server.deliveries().all().stream()
+        // HAPI retries a failed delivery (1 s backoff, x1.1, for 60 s) before the next one of the same
+        // Subscription: the later changes wait behind the first
+        await("HAPI retried a failed delivery", Duration.ofSeconds(90), () -> down.stream()
+                .anyMatch(k -> server.deliveries().all().stream()
                         .filter(d -> !d.delivered() && d.resourceKey().equals(k)).count() >= 2));
 
         // back up: HAPI's next retry reaches the new listener, and the start-up poll catches up; once each
@@ -203,10 +205,12 @@ class FhirSourceOnHapiJpaIT {
         uniqueVersions(all);
         assertThat(all).extracting(FhirItSupport::key).containsExactlyInAnyOrder("Observation/jsub-1",
                 "Observation/jsub-down0", "Observation/jsub-down1", "Observation/jsub-down2");
-        await("HAPI's retries delivered to the restarted listener", Duration.ofSeconds(90),
-                () -> down.stream().allMatch(inKafkaAt200::containsKey));
-        assertThat(inKafkaAt200).containsEntry("Observation/jsub-down0", true)
-                .containsEntry("Observation/jsub-down1", true).containsEntry("Observation/jsub-down2", true);
+        // what HAPI delivers after the restart (the retried one, if its 60 s were not over, and those queued
+        // behind it) reaches the new listener, each answered 200 only once in Kafka
+        await("HAPI delivered to the restarted listener", Duration.ofSeconds(120),
+                () -> down.stream().anyMatch(inKafkaAt200::containsKey));
+        assertThat(inKafkaAt200).allSatisfy((key, inKafka) -> assertThat(inKafka).as(key).isTrue());
+        assertThat(worker.consume(5, Duration.ofSeconds(3), "jsub.Observation")).hasSize(4);
         // the restarted task updated its Subscription instead of adding one
         assertThat(subscriptions(name).path("entry").size()).isEqualTo(1);
     }
