@@ -18,6 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
 import com.healthcare.kafka.connect.common.ConfigAliases;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.hl7.config.AckOnDropped;
+import com.healthcare.kafka.connect.hl7.config.ConverterGrowth;
 import com.healthcare.kafka.connect.hl7.config.EnumRecommender;
 import com.healthcare.kafka.connect.hl7.config.KeySource;
 import com.healthcare.kafka.connect.hl7.config.OutputFormat;
@@ -65,6 +66,7 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_MAPPING = "hl7.topic.mapping";
     public static final String ERROR_TOPIC = "hl7.error.topic";
+    public static final String ERROR_RECORD_MAX_BYTES = "hl7.error.record.max.bytes";
     public static final String KEY_SOURCE = "hl7.key.source";
     public static final String OUTPUT_FORMAT = "output.format";
     // TLS
@@ -86,6 +88,8 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
 
     /** Room a record needs on top of the message text (Struct fields, headers, JSON escaping). */
     public static final int RECORD_OVERHEAD_BYTES = 100 * 1024;
+    /** Headers and framing of an error record, on top of its base64 value (reason, digest, addresses...). */
+    public static final int ERROR_RECORD_OVERHEAD_BYTES = 16 * 1024;
     /** Kafka's producer default max.request.size. */
     public static final int PRODUCER_DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     public static final String PRODUCER_MAX_REQUEST_SIZE_OVERRIDE = "producer.override.max.request.size";
@@ -244,6 +248,13 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         "Topic for rejected and unreadable input: the raw bytes with headers hl7.error.reason, "
                                 + "hl7.error.class, hl7.remote.address, hl7.received.at. Empty: <topic.prefix>errors.",
                         GROUP_RECORDS, ++order, Width.MEDIUM, "Error topic")
+                .define(ERROR_RECORD_MAX_BYTES, Type.INT, 256 * 1024, Range.between(0, 64 * 1024 * 1024),
+                        Importance.LOW,
+                        "Most bytes of rejected input an error record carries: a longer input is cut to this "
+                                + "prefix, and the headers hl7.error.length and hl7.error.sha256 give its full "
+                                + "length and digest. With JsonConverter the bytes grow by 4/3 (base64), so this "
+                                + "must stay below about 3/4 of the producer's max.request.size.",
+                        GROUP_RECORDS, ++order, Width.SHORT, "Error record max bytes")
                 .define(KEY_SOURCE, Type.STRING, "patient_id",
                         ConfigDef.CaseInsensitiveValidString.in("patient_id", "control_id", "none"),
                         Importance.MEDIUM,
@@ -289,6 +300,15 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                     problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
         }
         int maxRequestSize = producerMaxRequestSize(rawProps);
+        ConverterGrowth growth = ConverterGrowth.of(rawProps.get("value.converter"));
+        long errorRecordBytes = growth.bytes(config.errorRecordMaxBytes()) + ERROR_RECORD_OVERHEAD_BYTES;
+        if (maxRequestSize > 0 && errorRecordBytes > maxRequestSize) {
+            problems.computeIfAbsent(ERROR_RECORD_MAX_BYTES, k -> new ArrayList<>()).add(
+                    "An error record with " + config.errorRecordMaxBytes() + " bytes of input takes up to "
+                            + errorRecordBytes + " bytes with " + growth.describe() + ", over the producer's "
+                            + "max.request.size " + maxRequestSize + ": lower " + ERROR_RECORD_MAX_BYTES
+                            + " or raise " + PRODUCER_MAX_REQUEST_SIZE_OVERRIDE);
+        }
         if (maxRequestSize > 0 && config.maxMessageBytes() > maxRequestSize - RECORD_OVERHEAD_BYTES) {
             problems.computeIfAbsent(MAX_MESSAGE_BYTES, k -> new ArrayList<>()).add(
                     "A message of " + config.maxMessageBytes() + " bytes would not fit in a Kafka request of "
@@ -312,6 +332,18 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** The producer limit every record of this connector must stay within after conversion. */
+    public int maxRecordBytes() {
+        Map<String, String> raw = new LinkedHashMap<>();
+        originalsStrings().forEach(raw::put);
+        int size = producerMaxRequestSize(raw);
+        return size > 0 ? size : PRODUCER_DEFAULT_MAX_REQUEST_SIZE;
+    }
+
+    public int errorRecordMaxBytes() {
+        return getInt(ERROR_RECORD_MAX_BYTES);
     }
 
     public TlsConfig tls() {

@@ -76,7 +76,7 @@ public class Hl7SourceTask extends SourceTask {
             AckPolicy policy = new AckPolicy(config.successCode(), config.errorCode(), config.rejectionCode(),
                     config.successText(), config.errorText(), config.rejectionText());
             RecordFactory records = new RecordFactory(config.keySource(), config.outputFormat(), config.errorTopic(),
-                    config.defaultVersion());
+                    config.defaultVersion(), config.maxRecordBytes(), config.errorRecordMaxBytes());
 
             Hl7Pipeline.Settings settings = new Hl7Pipeline.Settings();
             settings.name = name;

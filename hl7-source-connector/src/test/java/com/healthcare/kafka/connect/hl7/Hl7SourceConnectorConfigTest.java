@@ -102,6 +102,19 @@ class Hl7SourceConnectorConfigTest {
     }
 
     @Test
+    void errorRecordPrefixMustFitTheProducerRequestAfterTheConverterGrowsIt() {
+        // 800 KiB raw is 1.07 MB of base64 under JsonConverter (the default when value.converter is unset).
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200")).get("hl7.error.record.max.bytes"))
+                .singleElement().asString().contains("JsonConverter (base64, 4/3)").contains("max.request.size");
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200", "value.converter",
+                "org.apache.kafka.connect.converters.ByteArrayConverter"))).isEmpty();
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200",
+                "producer.override.max.request.size", "2000000"))).isEmpty();
+        assertThat(new Hl7SourceConnectorConfig(Map.of("producer.override.max.request.size", "2000000"))
+                .maxRecordBytes()).isEqualTo(2_000_000);
+    }
+
+    @Test
     void exactlyOnceSupportFollowsTheGuarantee() {
         assertThat(connector.exactlyOnceSupport(Map.of("processing.guarantee", "exactly_once")))
                 .isEqualTo(ExactlyOnceSupport.SUPPORTED);

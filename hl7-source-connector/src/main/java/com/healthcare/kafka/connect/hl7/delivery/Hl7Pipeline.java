@@ -299,6 +299,13 @@ public final class Hl7Pipeline implements MllpHandler {
                             + findings, message);
                 }
             }
+            long bound = records.messageRecordBound(message, frame.receivedAtMillis(), frame.owner().remoteAddress(),
+                    findings);
+            if (bound > records.maxRecordBytes()) {
+                // Escaping can grow a record six-fold: sending it would fail the task (RecordTooLargeException).
+                throw new Hl7InputException(ErrorClass.TOO_LARGE, "Record too large for Kafka after conversion ("
+                        + bound + " > " + records.maxRecordBytes() + " bytes)", message);
+            }
         } catch (Hl7InputException e) {
             byte[] raw = single ? frame.payload() : text.getBytes(content.charset());
             reject(frame, message, raw, content.charset().name(), e, out, offsets);

@@ -379,16 +379,20 @@ public final class MllpServer implements Closeable {
                 onEvent(connection, event);
             }
             if (connection.decoder.garbageOverflowed() && !connection.readingStopped) {
-                // Whatever this peer speaks, it is not MLLP.
-                FrameEvent rest = connection.decoder.finish("non-MLLP input");
-                if (rest != null) {
-                    onEvent(connection, rest);
-                }
+                // Whatever this peer speaks, it is not MLLP. It gets a rejection before the close: nothing follows
+                // on this connection that the unsolicited answer could be mistaken for.
                 LOG.warn("{}: closing the connection from {}: more than hl7.max.message.bytes arrived outside MLLP "
                         + "frames", settings.name, connection.remote);
                 metrics.connectionsCut.increment();
                 connection.readingStopped = true;
                 connection.closeWhenDone = true;
+                FrameEvent rest = connection.decoder.finish("non-MLLP input");
+                if (rest != null) {
+                    InboundFrame frame = new InboundFrame(connection, InboundFrame.Kind.GARBAGE, rest.bytes(),
+                            rest.detail(), true, settings.ackTimeoutNanos);
+                    frame.closeConnectionAfterResponse(true);
+                    admit(connection, frame, true);
+                }
             }
         } finally {
             if (connection.readingStopped) {
