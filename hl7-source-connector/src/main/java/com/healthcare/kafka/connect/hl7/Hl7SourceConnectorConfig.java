@@ -210,14 +210,15 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         "at_most_once: ACK on receipt (a crash loses acknowledged messages); at_least_once: ACK "
                                 + "after Kafka has the record (a resend after a lost ACK is a duplicate); "
                                 + "exactly_once: as at_least_once, and a resent duplicate (same MSH-3, MSH-4, "
-                                + "MSH-10) within the dedup window is answered with the original ACK without a "
-                                + "second record. The window is kept in source offsets: it survives a crash only "
+                                + "MSH-10 and the same content) within the dedup window is answered with the "
+                                + "original ACK without a second record; a different message reusing a control id "
+                                + "is written. The window is kept in source offsets: it survives a crash only "
                                 + "on a worker with exactly.once.source.support=enabled, and only within one task.",
                         GROUP_DELIVERY, ++order, Width.MEDIUM, "Processing guarantee",
                         EnumRecommender.of("at_most_once", "at_least_once", "exactly_once"))
                 .define(DEDUP_WINDOW_SIZE, Type.INT, 2000, Range.between(1, 50_000), Importance.LOW,
                         "exactly_once: how many recent messages per task are remembered for duplicate "
-                                + "suppression (each costs 11 bytes in every offset commit).",
+                                + "suppression (each costs 16 bytes in every offset commit).",
                         GROUP_DELIVERY, ++order, Width.SHORT, "Dedup window size")
                 .define(MAX_BATCH_SIZE, Type.INT, 100, Range.between(1, 100_000), Importance.MEDIUM,
                         "Maximum records returned by one poll.", GROUP_DELIVERY, ++order, Width.SHORT,

@@ -19,6 +19,7 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     public final LongAdder ackTimeouts = new LongAdder();
     public final LongAdder errorRecords = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
+    public final LongAdder controlIdReuses = new LongAdder();
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsCut = new LongAdder();
@@ -96,6 +97,11 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     @Override
     public long getDuplicatesSuppressed() {
         return duplicates.sum();
+    }
+
+    @Override
+    public long getControlIdReuses() {
+        return controlIdReuses.sum();
     }
 
     @Override
