@@ -24,6 +24,7 @@ import com.healthcare.kafka.connect.hl7.config.KeySource;
 import com.healthcare.kafka.connect.hl7.config.OutputFormat;
 import com.healthcare.kafka.connect.hl7.config.ProcessingGuarantee;
 import com.healthcare.kafka.connect.hl7.config.Validators;
+import com.healthcare.kafka.connect.hl7.mllp.Cidr;
 import com.healthcare.kafka.connect.hl7.parse.Hl7Charsets;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
@@ -38,6 +39,8 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
     public static final String LISTENER_HOST = "hl7.listener.host";
     public static final String LISTENER_PORT = "hl7.listener.port";
     public static final String MAX_CONNECTIONS = "hl7.max.connections";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "hl7.max.connections.per.address";
+    public static final String ALLOWED_CIDRS = "hl7.allowed.cidrs";
     public static final String MAX_MESSAGE_BYTES = "hl7.max.message.bytes";
     public static final String IDLE_TIMEOUT_MS = "hl7.idle.timeout.ms";
     public static final String CHARSET = "hl7.charset";
@@ -73,6 +76,7 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
     public static final String SECURITY_PREFIX = "hl7.security.";
     public static final String SECURITY_ENABLED = SECURITY_PREFIX + TlsConfig.ENABLED;
     public static final String SECURITY_KEYSTORE_LOCATION = SECURITY_PREFIX + TlsConfig.KEYSTORE_LOCATION;
+    public static final String SECURITY_HANDSHAKE_TIMEOUT_MS = SECURITY_PREFIX + "handshake.timeout.ms";
     /** Seed 001's MLLP "credentials": MLLP has no authentication, so these are ignored with a warning. */
     public static final String SECURITY_USERNAME = SECURITY_PREFIX + "username";
     public static final String SECURITY_PASSWORD = SECURITY_PREFIX + "password";
@@ -130,6 +134,15 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                 .define(MAX_CONNECTIONS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
                         "Open connections per task; a connection beyond this is closed at once.",
                         GROUP_LISTENER, ++order, Width.SHORT, "Max connections")
+                .define(MAX_CONNECTIONS_PER_ADDRESS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                        "Open connections per task from one source IP address; one beyond it is closed at once, so "
+                                + "a single sender cannot take every hl7.max.connections slot. 0: no limit (set one "
+                                + "unless every sender comes through one load balancer or NAT address).",
+                        GROUP_LISTENER, ++order, Width.SHORT, "Max connections per address")
+                .define(ALLOWED_CIDRS, Type.LIST, "", Validators.cidrs(), Importance.MEDIUM,
+                        "Source address blocks allowed to connect, e.g. '10.20.0.0/16,192.168.5.7,fd00::/8'; any "
+                                + "other address is closed at once. Empty: every address.",
+                        GROUP_LISTENER, ++order, Width.LONG, "Allowed CIDRs")
                 .define(MAX_MESSAGE_BYTES, Type.INT, 900 * 1024, Range.between(1024, Integer.MAX_VALUE - 1024),
                         Importance.MEDIUM,
                         "Largest MLLP frame accepted, in bytes. A larger frame (or bytes without an end-of-frame) "
@@ -270,7 +283,13 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         GROUP_RECORDS, ++order, Width.SHORT, "Output format",
                         EnumRecommender.of("struct", "raw"));
 
-        return TlsConfig.define(def, SECURITY_PREFIX, GROUP_TLS, "the MLLP listener");
+        TlsConfig.define(def, SECURITY_PREFIX, GROUP_TLS, "the MLLP listener");
+        return def.define(SECURITY_HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L),
+                Importance.LOW,
+                "With TLS: a connection that has not finished its TLS handshake this long after it was accepted is "
+                        + "closed. When hl7.max.connections are open, a new connection also replaces the oldest one "
+                        + "still in its handshake, so sockets that never handshake cannot lock out real clients.",
+                GROUP_TLS, 100, Width.SHORT, "TLS handshake timeout (ms)");
     }
 
     /**
@@ -383,6 +402,18 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
 
     public int maxMessageBytes() {
         return getInt(MAX_MESSAGE_BYTES);
+    }
+
+    public int maxConnectionsPerAddress() {
+        return getInt(MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    public List<Cidr> allowedCidrs() {
+        return getList(ALLOWED_CIDRS).stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList();
+    }
+
+    public long handshakeTimeoutMs() {
+        return getLong(SECURITY_HANDSHAKE_TIMEOUT_MS);
     }
 
     public long idleTimeoutMs() {

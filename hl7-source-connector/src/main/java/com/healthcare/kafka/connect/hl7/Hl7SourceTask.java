@@ -101,7 +101,9 @@ public class Hl7SourceTask extends SourceTask {
             int tasksMax = parseTasksMax(props.get("tasks.max"));
             MllpServer.Settings listener = new MllpServer.Settings(config.listenerHost(), config.listenerPort(),
                     tasksMax > 1, config.maxConnections(), config.maxMessageBytes(), config.idleTimeoutMs(),
-                    config.ackTimeoutMs(), sslContext, sslParameters, "hl7-mllp-" + name);
+                    config.ackTimeoutMs(), sslContext, sslParameters, "hl7-mllp-" + name,
+                    new MllpServer.Guard(config.allowedCidrs(), config.maxConnectionsPerAddress(),
+                            config.handshakeTimeoutMs()));
             server = new MllpServer(listener, pipeline, config.queueCapacity(), config.queueMaxBytes(), metrics);
         } catch (IOException | GeneralSecurityException e) {
             releaseResources();

@@ -23,6 +23,7 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsCut = new LongAdder();
+    public final LongAdder handshakesFailed = new LongAdder();
     public final LongAdder bytesReceived = new LongAdder();
 
     private final long[] latenciesMicros = new long[RESERVOIR];
@@ -97,6 +98,11 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     @Override
     public long getDuplicatesSuppressed() {
         return duplicates.sum();
+    }
+
+    @Override
+    public long getTlsHandshakesFailed() {
+        return handshakesFailed.sum();
     }
 
     @Override
