@@ -315,9 +315,14 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
             // Single-key validators already report it on the key itself.
             return problems;
         }
-        if (!config.tlsDowngradedForLegacyCredentials()) {
-            config.tls().problems().forEach((key, message) ->
-                    problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
+        config.tls().problems().forEach((key, message) ->
+                problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
+        if (config.tls().enabled() && config.legacyCredentialsOnly()) {
+            // Seed 001's form: it asks for security, and a listener without TLS would be silent plaintext.
+            problems.computeIfAbsent(SECURITY_KEYSTORE_LOCATION, k -> new ArrayList<>()).add(
+                    "MLLP has no username/password authentication, so " + SECURITY_USERNAME + " and "
+                            + SECURITY_PASSWORD + " cannot secure the listener: set a key store for TLS, or "
+                            + SECURITY_ENABLED + "=false to listen without TLS");
         }
         int maxRequestSize = producerMaxRequestSize(rawProps);
         ConverterGrowth growth = ConverterGrowth.of(rawProps.get("value.converter"));
@@ -370,22 +375,16 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
         return tls;
     }
 
-    /**
-     * Seed 001's form: hl7.security.enabled=true with only hl7.security.username/password and no key store. MLLP
-     * has no username/password authentication and TLS needs a key store, so this combination runs without TLS
-     * (with a warning) instead of failing: documented in docs/hl7-source.md. Without those seed keys, enabling
-     * security without a key store is a validation error.
-     */
-    public boolean tlsDowngradedForLegacyCredentials() {
-        boolean enabled = getBoolean(SECURITY_ENABLED);
+    /** hl7.security.username/password (seed 001) given without a key store. */
+    boolean legacyCredentialsOnly() {
         String keystore = getString(SECURITY_KEYSTORE_LOCATION);
         boolean legacyKeys = originals().containsKey(SECURITY_USERNAME) || originals().containsKey(SECURITY_PASSWORD);
-        return enabled && (keystore == null || keystore.isBlank()) && legacyKeys;
+        return (keystore == null || keystore.isBlank()) && legacyKeys;
     }
 
-    /** Whether the listener actually speaks TLS. */
+    /** Whether the listener speaks TLS. */
     public boolean tlsEnabled() {
-        return tls.enabled() && !tlsDowngradedForLegacyCredentials();
+        return tls.enabled();
     }
 
     public String listenerHost() {

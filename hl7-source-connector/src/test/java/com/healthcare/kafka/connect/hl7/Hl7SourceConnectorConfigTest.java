@@ -82,13 +82,15 @@ class Hl7SourceConnectorConfigTest {
     }
 
     @Test
-    void tlsWithoutKeyStoreIsAnErrorExceptInSeed001sLegacyForm() {
+    void tlsWithoutKeyStoreIsAnErrorAlsoInSeed001sLegacyForm() {
         assertThat(errors(Map.of("hl7.security.enabled", "true")).get("hl7.security.keystore.location"))
                 .singleElement().asString().contains("Required when hl7.security.enabled is true");
         Map<String, String> legacy = Map.of("hl7.security.enabled", "true",
                 "hl7.security.username", "u", "hl7.security.password", "p");
-        assertThat(errors(legacy)).isEmpty();
-        assertThat(new Hl7SourceConnectorConfig(legacy).tlsEnabled()).isFalse();
+        assertThat(errors(legacy).get("hl7.security.keystore.location")).hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("MLLP has no username/password authentication")
+                        .contains("hl7.security.enabled=false"));
+        assertThat(errors(Map.of("hl7.security.enabled", "false", "hl7.security.username", "u"))).isEmpty();
         assertThat(errors(Map.of("hl7.security.enabled", "true", "hl7.security.keystore.location", "/nope.p12"))
                 .get("hl7.security.keystore.location")).singleElement().asString().contains("Cannot read the file");
     }
@@ -129,7 +131,7 @@ class Hl7SourceConnectorConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hl7-mllp-source.json", "sandbox/hl7-mllp-source.json", "hl7-seed001.json"})
+    @ValueSource(strings = {"hl7-mllp-source.json", "sandbox/hl7-mllp-source.json"})
     void shippedConfigsValidate(String file) throws IOException {
         assertThat(errors(shipped(file))).isEmpty();
     }
@@ -138,6 +140,12 @@ class Hl7SourceConnectorConfigTest {
     void seed000OnlyLacksItsKeyStoresOnThisMachine() throws IOException {
         assertThat(errors(shipped("hl7-seed000.json")).keySet())
                 .containsOnly("hl7.security.keystore.location", "hl7.security.truststore.location");
+    }
+
+    @Test
+    void seed001OnlyLacksItsKeyStoreOnThisMachine() throws IOException {
+        assertThat(errors(shipped("hl7-seed001.json")).get("hl7.security.keystore.location"))
+                .singleElement().asString().contains("Cannot read the file");
     }
 
     static Map<String, String> shipped(String file) throws IOException {

@@ -346,8 +346,10 @@ public final class MllpServer implements Closeable {
     private void onFailure(MllpConnection connection, Exception e) {
         if (e instanceof javax.net.ssl.SSLException && !connection.transport.established()) {
             metrics.handshakesFailed.increment();
-            warnings.warn("handshake-failed", "{}: refused the TLS handshake of {}: {}", settings.name,
-                    connection.remote, TlsTransport.handshakeFailureReason(e));
+            String reason = TlsTransport.handshakeFailureReason(e);
+            // Rate-limited per reason, so a flood of one kind does not hide another.
+            warnings.warn("handshake-failed:" + reason, "{}: refused the TLS handshake of {}: {}", settings.name,
+                    connection.remote, reason);
         } else {
             LOG.debug("{}: connection from {} failed: {}", settings.name, connection.remote,
                     e.getClass().getSimpleName());
