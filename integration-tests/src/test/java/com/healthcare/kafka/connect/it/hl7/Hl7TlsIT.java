@@ -155,7 +155,7 @@ class Hl7TlsIT {
         Map<String, String> config = Hl7ItSupport.shippedConfig("hl7-seed001.json");
         config.put("hl7.security.keystore.location", p12.serverKeyStore.toString());
         config = Hl7ItSupport.withLocalSecrets(config, dir.resolve("secrets001"),
-                Map.of("keystore_password", TestCertificates.PASSWORD));
+                Map.of("keystore_password", TestCertificates.PASSWORD, "key_password", TestCertificates.KEY_PASSWORD));
         config.put("name", "seed001");
         int port = ConnectWorker.freePort();
         config.remove("port");
