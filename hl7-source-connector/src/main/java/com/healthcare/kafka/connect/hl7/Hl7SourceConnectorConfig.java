@@ -361,9 +361,9 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
 
     /** The producer limit every record of this connector must stay within after conversion. */
     public int maxRecordBytes() {
-        Map<String, String> raw = new LinkedHashMap<>();
-        originalsStrings().forEach(raw::put);
-        int size = producerMaxRequestSize(raw);
+        Object override = originals().get(PRODUCER_MAX_REQUEST_SIZE_OVERRIDE);
+        int size = producerMaxRequestSize(override == null ? Map.of()
+                : Map.of(PRODUCER_MAX_REQUEST_SIZE_OVERRIDE, override.toString()));
         return size > 0 ? size : PRODUCER_DEFAULT_MAX_REQUEST_SIZE;
     }
 
