@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
 
 /** Counters of one task, exposed through {@link TaskMetricsMXBean}. */
 public final class TaskMetrics implements TaskMetricsMXBean {

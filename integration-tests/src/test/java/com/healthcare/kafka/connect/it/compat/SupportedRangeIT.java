@@ -25,7 +25,7 @@ import com.healthcare.kafka.connect.it.harness.ConnectWorker;
  */
 class SupportedRangeIT {
 
-    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-source-connector-", "fhir-source-connector-",
+    static final List<String> OUR_JARS = List.of("connect-common-", "fhir-client-", "hl7-source-connector-", "fhir-source-connector-",
             "healthcare-smts-");
 
     @Test

@@ -1,4 +1,4 @@
-package com.healthcare.kafka.connect.fhir.client;
+package com.healthcare.kafka.connect.fhirclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -110,7 +110,11 @@ class FhirHttpClientTest {
     }
 
     private FhirHttpClient client(Authenticator auth, int retries) {
-        HttpSettings settings = new HttpSettings(Duration.ofSeconds(2), Duration.ofMillis(800), true,
+        return client(auth, retries, Duration.ofMillis(800));
+    }
+
+    private FhirHttpClient client(Authenticator auth, int retries, Duration readTimeout) {
+        HttpSettings settings = new HttpSettings(Duration.ofSeconds(2), readTimeout, true,
                 new Backoff(20, 200), retries, 2, null);
         return new FhirHttpClient(FhirHttpClient.newJdkClient(settings, executor), settings, auth, executor);
     }
@@ -146,7 +150,9 @@ class FhirHttpClientTest {
         enqueue(new Reply(400, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                 + "\"code\":\"invalid\",\"diagnostics\":\"Unknown search parameter 'foo'\","
                 + "\"expression\":[\"Patient.foo\"]}]}", 0));
-        assertThatThrownBy(() -> client(Authenticator.none(), 5).get(base + "/fhir/Patient?foo=1"))
+        // a generous read timeout: on a loaded machine a timed-out first attempt would be retried
+        assertThatThrownBy(() -> client(Authenticator.none(), 5, Duration.ofSeconds(30))
+                .get(base + "/fhir/Patient?foo=1"))
                 .isInstanceOfSatisfying(FhirException.class, e -> {
                     assertThat(e.transientFailure()).isFalse();
                     assertThat(e.status()).isEqualTo(400);

@@ -1,4 +1,4 @@
-package com.healthcare.kafka.connect.fhir.client;
+package com.healthcare.kafka.connect.fhirclient;
 
 import java.util.concurrent.ThreadLocalRandom;
 
