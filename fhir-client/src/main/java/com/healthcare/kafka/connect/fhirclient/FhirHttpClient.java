@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -89,6 +90,15 @@ public final class FhirHttpClient {
      * @param contentType content type of the body
      */
     public FhirResponse send(String method, String url, byte[] body, String contentType) throws InterruptedException {
+        return send(method, url, body, contentType, Map.of());
+    }
+
+    /**
+     * Sends a request with retries as described on the class, with extra request headers (e.g. If-None-Exist,
+     * Prefer).
+     */
+    public FhirResponse send(String method, String url, byte[] body, String contentType, Map<String, String> headers)
+            throws InterruptedException {
         URI uri;
         try {
             uri = URI.create(url);
@@ -111,6 +121,7 @@ public final class FhirHttpClient {
             if (authorization != null) {
                 builder.header("Authorization", authorization);
             }
+            headers.forEach(builder::header);
             if (body != null) {
                 builder.header("Content-Type", contentType == null ? FHIR_JSON : contentType);
                 builder.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
