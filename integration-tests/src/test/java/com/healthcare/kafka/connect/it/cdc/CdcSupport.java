@@ -60,7 +60,12 @@ final class CdcSupport {
     /** A real PostgreSQL with logical decoding on (Debezium's pgoutput plugin is built in since PostgreSQL 10). */
     static EmbeddedPostgres startPostgres(boolean logical) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            // Unpack the PostgreSQL binaries under target/ on every build: a copy left in the machine's temp
+            // folder by an earlier run once hid a broken install (commons-compress needing a newer commons-lang3).
+            Path binaries = BuiltZips.workDir().resolve("embedded-pg");
+            Files.createDirectories(binaries);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(binaries.toFile());
             if (logical) {
                 builder.setServerConfig("wal_level", "logical")
                         .setServerConfig("max_replication_slots", "4")

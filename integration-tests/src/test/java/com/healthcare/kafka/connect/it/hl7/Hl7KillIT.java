@@ -210,7 +210,7 @@ class Hl7KillIT {
     private Process launch(Path properties, String logName) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xms128m", "-Xmx768m", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
                 "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString());
         builder.redirectErrorStream(true);
         builder.redirectOutput(workDir.resolve(logName + ".log").toFile());
