@@ -69,6 +69,7 @@ class FhirSinkPipelineIT {
                 .toFile());
         Map<String, String> config = new HashMap<>();
         json.get("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+        config.put("name", json.get("name").asText());
         return config;
     }
 

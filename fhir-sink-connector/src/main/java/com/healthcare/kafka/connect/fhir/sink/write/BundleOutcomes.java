@@ -63,8 +63,9 @@ final class BundleOutcomes {
             }
             for (int n = 0; n < requests.size(); n++) {
                 String[] r = requests.get(n);
-                if ((r[2] != null && !r[2].isEmpty() && message.contains(r[2]))
-                        || (!r[1].isEmpty() && r[1].length() > 3 && message.contains(r[1]))) {
+                if ((!r[2].isEmpty() && message.contains(r[2]))
+                        || (!r[1].isEmpty() && r[1].length() > 3 && message.contains(r[1]))
+                        || (!r[3].isEmpty() && message.contains(r[3]))) {
                     return describe(n, r);
                 }
             }
@@ -74,10 +75,11 @@ final class BundleOutcomes {
     }
 
     private static String describe(int index, String[] request) {
-        return " (failed entry " + (index + 1) + ": " + request[0] + " " + request[1] + ")";
+        return " (failed entry " + (index + 1) + ": " + request[0] + " " + request[1]
+                + (request[3].isEmpty() ? "" : " ifNoneExist " + request[3]) + ")";
     }
 
-    /** Per entry: request method, request url, fullUrl. */
+    /** Per entry: request method, request url, fullUrl, ifNoneExist (each "" when absent). */
     private static List<String[]> requests(byte[] body) {
         List<String[]> result = new ArrayList<>();
         try {
@@ -85,7 +87,7 @@ final class BundleOutcomes {
             for (JsonNode entry : root.path("entry")) {
                 JsonNode request = entry.path("request");
                 result.add(new String[] {request.path("method").asText("?"), request.path("url").asText(""),
-                        entry.path("fullUrl").asText("")});
+                        entry.path("fullUrl").asText(""), request.path("ifNoneExist").asText("")});
             }
         } catch (IOException | RuntimeException e) {
             // the body was read once already; an unreadable one only loses the entry names

@@ -189,6 +189,23 @@ class RecordWriterTest {
     }
 
     @Test
+    void aRejectedConditionalCreateIsNamedByItsIfNoneExist() throws Exception {
+        // HAPI FHIR JPA's answer to a conditional create whose resource does not match its own search (HAPI-0539)
+        RecordWriter writer = writer(r -> Reply.of(412, StubFhirServer.outcome("processing",
+                "HAPI-0539: Invalid conditional URL \\\"_source=urn:id:EPIC%23M1\\\". The given resource is not "
+                        + "matched by this URL.")), "none", 1, 0);
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:1\",\"resource\":{\"resourceType\":\"Patient\"},\"request\":{\"method\":"
+                + "\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=urn:mrn|1\"}},"
+                + "{\"fullUrl\":\"urn:uuid:2\",\"resource\":{\"resourceType\":\"Provenance\"},\"request\":{\"method\":"
+                + "\"POST\",\"url\":\"Provenance\",\"ifNoneExist\":\"_source=urn:id:EPIC%23M1\"}}]}";
+        Outcome[] outcomes = writer.write(plan("k", bundle), true);
+        assertThat(outcomes[0].error()).isInstanceOf(RejectedRecordException.class)
+                .hasMessageContaining("HTTP 412")
+                .hasMessageContaining("failed entry 2: POST Provenance ifNoneExist _source=urn:id:EPIC%23M1");
+    }
+
+    @Test
     void refusedCredentialsFailTheTaskNotTheRecord() throws Exception {
         RecordWriter writer = writer(r -> Reply.of(401, ""), "none", 1, 0);
         assertThatThrownBy(() -> writer.write(plan("a", patient("1")), true)).isInstanceOf(FhirException.class)
