@@ -60,6 +60,8 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
     public static final String HEADER_BUNDLE_TYPE = "fhir.bundle.type";
     public static final String HEADER_RESOURCE_TYPES = "fhir.resource.types";
     public static final String HEADER_CONTROL_ID = "hl7.control.id";
+    /** Optional elements the conversion dropped (segment, field, why; "; "-separated), only when there are any. */
+    public static final String HEADER_WARNINGS = "hl7tofhir.warnings";
     public static final String HEADER_ERROR_CLASS = "hl7tofhir.error.class";
     public static final String HEADER_ERROR_MESSAGE = "hl7tofhir.error.message";
     public static final String HEADER_ERROR_TOPIC = "hl7tofhir.error.topic";
@@ -153,6 +155,9 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
         replace(headers, HEADER_CONTENT_TYPE, FHIR_JSON);
         replace(headers, HEADER_BUNDLE_TYPE, bundleType);
         replace(headers, HEADER_RESOURCE_TYPES, String.join(",", result.resourceTypes()));
+        if (!result.warnings().isEmpty()) {
+            replace(headers, HEADER_WARNINGS, String.join("; ", result.warnings()));
+        }
         if (headers.lastWithName(HEADER_CONTROL_ID) == null && result.controlId() != null) {
             headers.addString(HEADER_CONTROL_ID, result.controlId());
         }
