@@ -143,8 +143,11 @@ class FhirSinkPipelineIT {
         assertThat(fhir.count("Patient")).isEqualTo(2);
 
         // the Encounter, Observations, DiagnosticReport, Immunization and Appointment, references resolved
-        List<JsonNode> encounters = fhir.search("Encounter?subject=" + patient);
+        // the ADT's inpatient visit (PV1-19) once; the SIU's planned visit is a second Encounter of the patient
+        List<JsonNode> encounters = fhir.search("Encounter?identifier=V0001234");
         assertThat(encounters).hasSize(1);
+        assertThat(encounters.get(0).path("subject").path("reference").asText()).isEqualTo(patient);
+        assertThat(fhir.search("Encounter?subject=" + patient)).hasSize(2);
         List<JsonNode> reports = fhir.search("DiagnosticReport?subject=" + patient);
         assertThat(reports).hasSize(1);
         List<String> results = reports.get(0).path("result").findValuesAsText("reference");
