@@ -151,8 +151,10 @@ class FhirSinkPipelineIT {
         List<JsonNode> reports = fhir.search("DiagnosticReport?subject=" + patient);
         assertThat(reports).hasSize(1);
         List<String> results = reports.get(0).path("result").findValuesAsText("reference");
-        assertThat(results).hasSize(7).allMatch(fhir::resolves);
-        assertThat(fhir.count("Observation?subject=" + patient)).isEqualTo(9); // 7 lab results, height, weight
+        int labResults = obxCount(corpus("oru_r01_v251_chemistry"));
+        assertThat(results).hasSize(labResults).allMatch(fhir::resolves);
+        // the lab results and the ADT's height and weight
+        assertThat(fhir.count("Observation?subject=" + patient)).isEqualTo(labResults + 2);
         List<JsonNode> immunizations = fhir.search("Immunization");
         assertThat(immunizations).hasSize(1);
         assertThat(fhir.resolves(immunizations.get(0).path("patient").path("reference").asText())).isTrue();
@@ -217,6 +219,10 @@ class FhirSinkPipelineIT {
         assertThat(fhir.resolves("Patient/dlq-ok")).isTrue();
         assertThat(fhir.resolves("Patient/dlq-bad")).isFalse();
         worker.cluster().deleteConnector("dlq-sink");
+    }
+
+    private static int obxCount(String message) {
+        return (int) java.util.Arrays.stream(message.split("\r")).filter(l -> l.startsWith("OBX|")).count();
     }
 
     private void sendAll(int port) throws IOException {
