@@ -19,8 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.cli.ConnectDistributed;
@@ -42,6 +47,8 @@ import kafka.tools.StorageTool;
 public final class Sandbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HL7_TOPICS =
+            List.of("hl7.ADT", "hl7.ORU", "hl7.ORM", "hl7.VXU", "hl7.SIU", "hl7.MDM");
     private static final PrintStream OUT = System.out;
 
     private final SandboxOptions options;
@@ -249,6 +256,7 @@ public final class Sandbox {
         } catch (IOException | RuntimeException e) {
             throw new SandboxException("cannot list the worker's plugins: " + e.getMessage());
         }
+        createHl7Topics();
         ConfigAdjuster adjuster = new ConfigAdjuster(options, fhir == null ? null : fhir.baseUrl(), installed);
         List<Path> files;
         try (Stream<Path> list = Files.exists(options.configsDir) ? Files.list(options.configsDir) : Stream.empty()) {
@@ -258,6 +266,27 @@ public final class Sandbox {
         }
         for (Path file : files) {
             applyConfig(base, file, adjuster);
+        }
+    }
+
+    /**
+     * The HL7 source's topics exist before its first message: the masked copy (MirrorSourceConnector) starts its
+     * task only once a topic matches, and the FHIR sink subscribes by pattern.
+     */
+    private void createHl7Topics() {
+        Map<String, Object> adminProps = Map.of("bootstrap.servers", options.host + ":" + options.kafkaPort);
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = HL7_TOPICS.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, 1, (short) 1)).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while creating the HL7 topics");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SandboxException("cannot create the HL7 topics " + HL7_TOPICS + ": " + e.getMessage());
         }
     }
 
@@ -303,7 +332,7 @@ public final class Sandbox {
     void printSummary(Duration startup) {
         String base = restBase();
         ConnectorStates[] states = {new ConnectorStates(false, List.of(), List.of())};
-        waitUntil("connectors to start", Duration.ofSeconds(90), () -> {
+        waitUntil("connectors to start", Duration.ofSeconds(180), () -> {
             String body = get(base + "/connectors?expand=status");
             if (body == null) {
                 return false;
