@@ -1,18 +1,13 @@
 package com.healthcare.kafka.connect.fhir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -28,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -42,13 +36,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.common.JmxRegistration;
 import com.healthcare.kafka.connect.common.TlsConfig;
-import com.healthcare.kafka.connect.fhir.client.Authenticator;
-import com.healthcare.kafka.connect.fhir.client.Backoff;
-import com.healthcare.kafka.connect.fhir.client.FhirException;
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
-import com.healthcare.kafka.connect.fhir.client.FhirResponse;
-import com.healthcare.kafka.connect.fhir.client.HttpSettings;
-import com.healthcare.kafka.connect.fhir.client.OAuth2ClientCredentials;
+import com.healthcare.kafka.connect.fhirclient.FhirException;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirResponse;
+import com.healthcare.kafka.connect.fhirclient.HttpSettings;
 import com.healthcare.kafka.connect.fhir.poll.PollSettings;
 import com.healthcare.kafka.connect.fhir.poll.RecordFactory;
 import com.healthcare.kafka.connect.fhir.poll.RecordQueue;
@@ -106,13 +97,10 @@ public class FhirSourceTask extends SourceTask {
         metrics = new TaskMetrics();
         queue = new RecordQueue(config.queueCapacity());
         errors = new TaskErrors(queue, metrics);
-        HttpSettings settings = new HttpSettings(Duration.ofMillis(config.connectTimeoutMs()),
-                Duration.ofMillis(config.readTimeoutMs()), config.gzipEnabled(),
-                new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()), config.retryMaxAttempts(),
-                config.concurrentRequests(), clientTls(config));
+        HttpSettings settings = config.client().httpSettings(config.concurrentRequests());
         httpExecutor = Executors.newCachedThreadPool(daemon(threadPrefix + "-http"));
         java.net.http.HttpClient jdk = FhirHttpClient.newJdkClient(settings, httpExecutor);
-        client = new FhirHttpClient(jdk, settings, authenticator(config, jdk, settings), httpExecutor);
+        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings), httpExecutor);
         metrics.bind(client, queue, () -> streams.values().stream().map(TypeStream::describe).toList());
         jmx = JmxRegistration.register("healthcare.connect.fhir", "source-task", connectorName, instance, metrics);
 
@@ -329,49 +317,6 @@ public class FhirSourceTask extends SourceTask {
     /** The streams of this task (tests and metrics). */
     Collection<TypeStream> streams() {
         return streams.values();
-    }
-
-    private static Authenticator authenticator(FhirSourceConnectorConfig config, java.net.http.HttpClient jdk,
-                                               HttpSettings settings) {
-        switch (config.authType()) {
-            case FhirSourceConnectorConfig.AUTH_BASIC -> {
-                String pair = config.basicUsername() + ":" + config.basicPassword().value();
-                return Authenticator.fixed("Basic " + Base64.getEncoder().encodeToString(
-                        pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                        "basic credentials of user '" + config.basicUsername() + "' were refused");
-            }
-            case FhirSourceConnectorConfig.AUTH_BEARER -> {
-                return Authenticator.fixed("Bearer " + config.bearerToken().value().trim(),
-                        "the configured bearer token (fhir.auth.bearer.token) was refused; it may have expired");
-            }
-            case FhirSourceConnectorConfig.AUTH_OAUTH2 -> {
-                return new OAuth2ClientCredentials(jdk, settings, config.oauthTokenEndpoint(), config.oauthClientId(),
-                        config.oauthClientSecret().value(), config.oauthScope(), config.oauthClientSecretPost(),
-                        Clock.systemUTC());
-            }
-            default -> {
-                return Authenticator.none();
-            }
-        }
-    }
-
-    private static SSLContext clientTls(FhirSourceConnectorConfig config) {
-        if (config.truststoreLocation() == null) {
-            return null;
-        }
-        try (InputStream in = Files.newInputStream(Path.of(config.truststoreLocation()))) {
-            KeyStore store = KeyStore.getInstance(config.truststoreType());
-            store.load(in, config.truststorePassword() == null ? null
-                    : config.truststorePassword().value().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConnectException("Cannot load " + FhirSourceConnectorConfig.TRUSTSTORE_LOCATION + " "
-                    + config.truststoreLocation() + ": " + e.getMessage(), e);
-        }
     }
 
     private static ThreadFactory daemon(String prefix) {

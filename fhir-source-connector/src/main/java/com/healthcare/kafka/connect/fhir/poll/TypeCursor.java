@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig;
-import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
+import com.healthcare.kafka.connect.fhirclient.BundleReader.ResourceInfo;
 
 /**
  * Where one resource type stands; its {@link #toOffset()} is the source offset of the type.

@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.healthcare.kafka.connect.fhir.client.BundleReader;
-import com.healthcare.kafka.connect.fhir.client.FhirException;
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
-import com.healthcare.kafka.connect.fhir.client.FhirResponse;
+import com.healthcare.kafka.connect.fhirclient.BundleReader;
+import com.healthcare.kafka.connect.fhirclient.FhirException;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirResponse;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
 
 /**

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig;
-import com.healthcare.kafka.connect.fhir.client.BundleReader;
-import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
+import com.healthcare.kafka.connect.fhirclient.BundleReader;
+import com.healthcare.kafka.connect.fhirclient.BundleReader.ResourceInfo;
 
 /**
  * Everything that turns the changes of one resource type into records: its {@link TypeCursor}, the lock that

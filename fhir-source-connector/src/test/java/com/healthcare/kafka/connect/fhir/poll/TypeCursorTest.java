@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
+import com.healthcare.kafka.connect.fhirclient.BundleReader.ResourceInfo;
 import com.healthcare.kafka.connect.fhir.poll.TypeCursor.Decision;
 
 class TypeCursorTest {

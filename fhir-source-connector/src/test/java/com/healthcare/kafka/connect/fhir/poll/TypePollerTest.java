@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.healthcare.kafka.connect.fhir.client.Authenticator;
-import com.healthcare.kafka.connect.fhir.client.Backoff;
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
-import com.healthcare.kafka.connect.fhir.client.HttpSettings;
+import com.healthcare.kafka.connect.fhirclient.Authenticator;
+import com.healthcare.kafka.connect.fhirclient.Backoff;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.HttpSettings;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 

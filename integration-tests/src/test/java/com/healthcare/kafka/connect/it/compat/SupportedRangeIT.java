@@ -25,13 +25,13 @@ import com.healthcare.kafka.connect.it.harness.ConnectWorker;
  */
 class SupportedRangeIT {
 
-    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-source-connector-", "fhir-source-connector-",
-            "healthcare-smts-");
+    static final List<String> OUR_JARS = List.of("connect-common-", "fhir-client-", "hl7-source-connector-", "fhir-source-connector-",
+            "fhir-sink-connector-", "healthcare-smts-");
 
     @Test
     void zipsDeclareTheSupportedRange() throws IOException {
         List<Path> zips = BuiltZips.all();
-        assertThat(zips).hasSize(3);
+        assertThat(zips).hasSize(4);
         for (Path zip : zips) {
             List<String> checkedJars = new ArrayList<>();
             try (ZipFile file = new ZipFile(zip.toFile())) {
