@@ -6,9 +6,10 @@
 #   facility-entrypoint.sh --print-worker-config  print the rendered worker properties and exit
 #
 # Worker properties: fixed settings below, then every CONNECT_<NAME> environment variable as <name> (lower case,
-# "_" -> ".", "__" -> "_"), which compose.yml uses for the per-facility identity (group.id and the three storage
-# topics all carry FACILITY_DHIS2_CODE: facilities must never share a Connect group). Secrets stay ${env:...}
-# references resolved by the worker's env config provider; none is written to the properties file.
+# "_" -> ".", "__" -> "_"; env-to-properties.sh, shared with docker/connect/entrypoint.sh), which compose.yml
+# uses for the per-facility identity (group.id and the three storage topics all carry FACILITY_DHIS2_CODE:
+# facilities must never share a Connect group). Secrets stay ${env:...} references resolved by the worker's env
+# config provider; none is written to the properties file.
 set -euo pipefail
 
 fail() { printf 'facility-entrypoint: error: %s\n' "$*" >&2; exit 2; }
@@ -16,6 +17,10 @@ fail() { printf 'facility-entrypoint: error: %s\n' "$*" >&2; exit 2; }
 KAFKA_HOME="${KAFKA_HOME:-/opt/kafka}"
 FACILITY_HOME="${FACILITY_HOME:-/opt/facility}"
 WORKER_PROPERTIES="${WORKER_PROPERTIES:-/tmp/facility-connect-worker.properties}"
+# In the image it sits next to this script; in the repository it is docker/connect/'s.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ENV_TO_PROPERTIES=$here/env-to-properties.sh
+[[ -f $ENV_TO_PROPERTIES ]] || ENV_TO_PROPERTIES=$here/../connect/env-to-properties.sh
 
 missing=()
 for var in FACILITY_DHIS2_CODE KAFKA_BOOTSTRAP_SERVERS KAFKA_USER KAFKA_PASS CONNECT_GROUP_ID \
@@ -56,17 +61,8 @@ render_worker_config() {
     prop "${client}sasl.mechanism" PLAIN
     prop "${client}sasl.jaas.config" "$jaas"
   done
-  local var key
-  for var in $(compgen -e | LC_ALL=C sort); do
-    [[ $var == CONNECT_* && $var != CONNECT_PLUGIN_PATH && $var != CONNECT_REST_PORT && $var != CONNECT_URL ]] ||
-      continue
-    key=${var#CONNECT_}
-    key=${key,,}
-    key=${key//__/@}
-    key=${key//_/.}
-    key=${key//@/_}
-    prop "$key" "${!var}"
-  done
+  # the one CONNECT_* mapping both images use (docker/connect/env-to-properties.sh)
+  sh "$ENV_TO_PROPERTIES" CONNECT_PLUGIN_PATH CONNECT_REST_PORT CONNECT_URL
 }
 
 if [[ ${1:-} == --print-worker-config ]]; then

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.common.IgnoredCloudKeys;
+import com.healthcare.kafka.connect.common.OneMessagePerMistake;
 
 /**
  * FHIR R4 source: polls each resource type incrementally (and reads deletes from _history), optionally receives
@@ -137,6 +138,7 @@ public class FhirSourceConnector extends SourceConnector {
                 messages.forEach(value::addErrorMessage);
             }
         });
+        OneMessagePerMistake.apply(result.configValues());
         return result;
     }
 

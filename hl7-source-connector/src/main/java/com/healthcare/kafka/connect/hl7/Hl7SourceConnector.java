@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.common.IgnoredCloudKeys;
+import com.healthcare.kafka.connect.common.OneMessagePerMistake;
 import com.healthcare.kafka.connect.hl7.config.ProcessingGuarantee;
 
 /**
@@ -107,7 +108,7 @@ public class Hl7SourceConnector extends SourceConnector {
             }
             messages.forEach(value::addErrorMessage);
         });
-        return new Config(values);
+        return new Config(OneMessagePerMistake.apply(values));
     }
 
     /** SUPPORTED only with exactly_once: the other guarantees deliberately allow a resend to duplicate. */

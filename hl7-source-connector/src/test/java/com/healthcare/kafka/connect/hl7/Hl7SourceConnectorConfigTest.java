@@ -3,16 +3,20 @@ package com.healthcare.kafka.connect.hl7;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -125,6 +129,55 @@ class Hl7SourceConnectorConfigTest {
     void seed000OnlyLacksItsKeyStoresOnThisMachine() throws IOException {
         assertThat(errors(shipped("hl7-seed000.json")).keySet())
                 .containsOnly("hl7.security.keystore.location", "hl7.security.truststore.location");
+    }
+
+    @Test
+    void everyShippedHl7ConfigButTheServerOnesBindsLoopback() throws IOException {
+        Path root = Path.of("..", "connector-configs");
+        assertThat(hl7Configs(root)).as("HL7 configs found").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(notLoopback(root)).as("shipped HL7 configs that open an unauthenticated PHI listener wider than"
+                + " loopback (only central/ is meant for a server)").isEmpty();
+    }
+
+    @Test
+    void theLoopbackCheckCatchesAMissingOrWideHost(@TempDir Path root) throws IOException {
+        String hl7 = "{\"name\":\"x\",\"config\":{\"connector.class\":\"" + Hl7SourceConnector.class.getName()
+                + "\"%s}}";
+        Files.createDirectories(root.resolve("central"));
+        Files.writeString(root.resolve("central/server.json"), hl7.formatted(",\"hl7.listener.host\":\"0.0.0.0\""));
+        Files.writeString(root.resolve("no-host.json"), hl7.formatted(""));
+        Files.writeString(root.resolve("wide.json"), hl7.formatted(",\"hl7.listener.host\":\"0.0.0.0\""));
+        Files.writeString(root.resolve("local.json"), hl7.formatted(",\"hl7.listener.host\":\"127.0.0.1\""));
+        Files.writeString(root.resolve("other.json"), "{\"name\":\"y\",\"config\":{\"connector.class\":\"X\"}}");
+        assertThat(notLoopback(root)).containsExactlyInAnyOrder("no-host.json", "wide.json");
+    }
+
+    /** Files under {@code root} (central/ excepted: server configs) whose HL7 listener is not on loopback. */
+    static List<String> notLoopback(Path root) throws IOException {
+        List<String> wide = new java.util.ArrayList<>();
+        for (Path file : hl7Configs(root)) {
+            String relative = root.relativize(file).toString().replace('\\', '/');
+            String host = new ObjectMapper().readTree(file.toFile()).path("config").path("hl7.listener.host")
+                    .asText("");
+            if (!relative.startsWith("central/") && !Set.of("127.0.0.1", "::1", "localhost").contains(host)) {
+                wide.add(relative);
+            }
+        }
+        return wide;
+    }
+
+    static List<Path> hl7Configs(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            List<Path> json = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            List<Path> hl7 = new java.util.ArrayList<>();
+            for (Path f : json) {
+                if (Hl7SourceConnector.class.getName().equals(new ObjectMapper().readTree(f.toFile())
+                        .path("config").path("connector.class").asText())) {
+                    hl7.add(f);
+                }
+            }
+            return hl7;
+        }
     }
 
     static Map<String, String> shipped(String file) throws IOException {

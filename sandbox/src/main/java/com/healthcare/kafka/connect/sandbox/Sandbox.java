@@ -3,9 +3,6 @@ package com.healthcare.kafka.connect.sandbox;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,6 +47,7 @@ public final class Sandbox {
     private final List<String> applied = new ArrayList<>();
     private KafkaRaftServer kafka;
     private Connect<?> connect;
+    private SandboxJmx jmx;
 
     Sandbox(SandboxOptions options) {
         this.options = options;
@@ -116,24 +113,9 @@ public final class Sandbox {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "sandbox-shutdown"));
     }
 
-    /** A port already in use is the most common first-run problem: say which and what to do. */
+    /** A port already in use is the most common first-run problem: say which and what to do, before starting. */
     void checkPortsFree() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("Kafka broker (--kafka-port)", options.kafkaPort);
-        ports.put("KRaft controller (--controller-port)", options.controllerPort);
-        ports.put("Connect REST (--rest-port)", options.restPort);
-        if (options.mllpPort != null) {
-            ports.put("HL7 MLLP listener (--mllp-port)", options.mllpPort);
-        }
-        for (Map.Entry<String, Integer> port : ports.entrySet()) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(options.host), port.getValue()));
-            } catch (IOException e) {
-                throw new SandboxException("port " + port.getValue() + " for the " + port.getKey()
-                        + " is already in use. Is another sandbox or Kafka running? Stop it, or choose another "
-                        + "port with the option shown.");
-            }
-        }
+        SandboxPorts.checkFree(options.host, SandboxPorts.of(options));
     }
 
     void start() {
@@ -148,6 +130,9 @@ public final class Sandbox {
             kafka = startKafka(kafkaDir);
             OUT.println("Starting the Connect worker, REST on http://" + options.host + ":" + options.restPort);
             connect = new ConnectDistributed().startConnect(workerProps(data, pluginDir));
+            if (options.jmxPort != 0) {
+                jmx = SandboxJmx.start(options.host, options.jmxPort);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -289,39 +274,33 @@ public final class Sandbox {
 
     void printSummary(Duration startup) {
         String base = restBase();
-        List<String> lines = new ArrayList<>();
+        ConnectorStates[] states = {new ConnectorStates(false, List.of(), List.of())};
         waitUntil("connectors to start", Duration.ofSeconds(90), () -> {
-            lines.clear();
             String body = get(base + "/connectors?expand=status");
             if (body == null) {
                 return false;
             }
-            JsonNode all = JSON.readTree(body);
-            boolean settled = true;
-            for (String name : applied) {
-                settled &= all.has(name);
-            }
-            for (var it = all.fields(); it.hasNext(); ) {
-                var e = it.next();
-                JsonNode status = e.getValue().path("status");
-                String state = status.path("connector").path("state").asText();
-                StringBuilder line = new StringBuilder("  " + e.getKey() + ": " + state);
-                for (JsonNode task : status.path("tasks")) {
-                    line.append(", task ").append(task.path("id").asText()).append(' ')
-                            .append(task.path("state").asText());
-                    settled &= !task.path("state").asText().equals("UNASSIGNED");
-                }
-                settled &= !state.equals("UNASSIGNED");
-                lines.add(line.toString());
-            }
-            return settled;
+            states[0] = ConnectorStates.of(JSON.readTree(body), applied);
+            return states[0].settled();
         });
+        List<String> lines = states[0].lines();
+        List<String> failed = states[0].failed();
         int mllp = options.mllpPort != null ? options.mllpPort : 2575;
         OUT.println();
-        OUT.println("Healthcare Connect sandbox is running (started in " + startup.toMillis() / 1000.0 + " s)");
+        if (failed.isEmpty()) {
+            OUT.println("Healthcare Connect sandbox is running (started in " + startup.toMillis() / 1000.0 + " s)");
+        } else {
+            OUT.println("Healthcare Connect sandbox started, but " + failed.size() + " connector(s) FAILED: "
+                    + String.join(", ", failed) + " (details: " + base + "/connectors/NAME/status and "
+                    + options.dataDir.resolve("logs") + ")");
+        }
         OUT.println("  Kafka:        " + options.host + ":" + options.kafkaPort);
         OUT.println("  Connect REST: " + base + "   (plugins: " + base + "/connector-plugins)");
         OUT.println("  Data:         " + options.dataDir.toAbsolutePath() + " (kept across restarts)");
+        if (jmx != null) {
+            OUT.println("  JMX:          " + options.host + ":" + options.jmxPort + "   (jconsole " + options.host + ":"
+                    + options.jmxPort + ", or " + jmx.url() + ")");
+        }
         OUT.println("Connectors:");
         lines.forEach(OUT::println);
         OUT.println();
@@ -329,6 +308,9 @@ public final class Sandbox {
         OUT.println("  bin/hl7-send --port " + mllp + " sandbox/samples/adt_a01.hl7");
         OUT.println("Read a topic as JSON:");
         OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " hl7.ADT");
+        OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " --list");
+        OUT.println("Apply any file of connector-configs/:");
+        OUT.println("  bin/connector-apply --rest " + base + " connector-configs/pipeline-hl7-to-fhir.json");
         OUT.println("Stop with Ctrl-C.");
     }
 
@@ -346,6 +328,10 @@ public final class Sandbox {
             kafka.shutdown();
             kafka.awaitShutdown();
             kafka = null;
+        }
+        if (jmx != null) {
+            jmx.close();
+            jmx = null;
         }
     }
 

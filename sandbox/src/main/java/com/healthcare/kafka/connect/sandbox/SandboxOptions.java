@@ -13,6 +13,7 @@ final class SandboxOptions {
     int controllerPort = 9093;
     int restPort = 8083;
     Integer mllpPort;
+    int jmxPort = 9999;
     boolean applyConfigs = true;
     boolean installPlugins = true;
 
@@ -23,6 +24,7 @@ final class SandboxOptions {
             "  --controller-port N    KRaft controller port (default 9093)",
             "  --rest-port N          Connect REST port (default 8083)",
             "  --mllp-port N          override hl7.listener.port of the sandbox HL7 connector (default: its config, 2575)",
+            "  --jmx-port N           local JMX port for broker, worker and plugin metrics (default 9999; 0: none)",
             "  --configs DIR          connector configs to apply (default connector-configs/sandbox)",
             "  --zips DIR             plugin zips to install (default sandbox/target/zips)",
             "  --no-configs           start the worker without applying connector configs",
@@ -41,6 +43,10 @@ final class SandboxOptions {
                 case "--controller-port" -> o.controllerPort = port(value(args, ++i, arg), arg);
                 case "--rest-port" -> o.restPort = port(value(args, ++i, arg), arg);
                 case "--mllp-port" -> o.mllpPort = port(value(args, ++i, arg), arg);
+                case "--jmx-port" -> {
+                    String v = value(args, ++i, arg);
+                    o.jmxPort = v.equals("0") ? 0 : port(v, arg);
+                }
                 case "--no-configs" -> o.applyConfigs = false;
                 case "--no-plugins" -> {
                     o.installPlugins = false;

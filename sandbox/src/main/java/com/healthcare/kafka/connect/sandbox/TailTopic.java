@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * bin/topic-tail: prints the records of one or more topics as readable JSON (key, headers, value; a JSON value
  * is embedded as JSON, anything else as text), from the beginning by default, following new records until
- * Ctrl-C or --max records.
+ * Ctrl-C or --max records. {@code --list} prints the topic names instead.
  */
 public final class TailTopic {
 
@@ -35,10 +39,12 @@ public final class TailTopic {
         String bootstrap = "127.0.0.1:9092";
         boolean fromBeginning = true;
         long max = Long.MAX_VALUE;
+        boolean list = false;
         List<String> topics = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bootstrap" -> bootstrap = args[++i];
+                case "--list" -> list = true;
                 case "--from-end" -> fromBeginning = false;
                 case "--from-beginning" -> fromBeginning = true;
                 case "--max" -> max = Long.parseLong(args[++i]);
@@ -48,6 +54,10 @@ public final class TailTopic {
                 }
                 default -> topics.add(args[i]);
             }
+        }
+        if (list) {
+            listTopics(bootstrap).forEach(System.out::println);
+            return;
         }
         if (topics.isEmpty()) {
             usage();
@@ -76,6 +86,20 @@ public final class TailTopic {
 
     private static void usage() {
         System.err.println("Usage: bin/topic-tail [--bootstrap HOST:PORT] [--from-end] [--max N] TOPIC...");
+        System.err.println("       bin/topic-tail [--bootstrap HOST:PORT] --list");
+    }
+
+    /** The topic names, sorted; Connect's and Kafka's own internal topics after the data topics. */
+    static List<String> listTopics(String bootstrap) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        try (Admin admin = Admin.create(props)) {
+            List<String> names = new ArrayList<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+            names.sort(Comparator.comparing((String n) -> n.startsWith("_")).thenComparing(Comparator.naturalOrder()));
+            return names;
+        }
     }
 
     static ObjectNode toJson(ConsumerRecord<byte[], byte[]> record) {

@@ -17,6 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,8 +65,9 @@ class SandboxIT {
         int controller = freePort();
         int rest = freePort();
         int mllp = freePort();
+        int jmx = freePort();
         String[] args = {"--data-dir", data.toString(), "--kafka-port", "" + kafka, "--controller-port",
-            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp};
+            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp, "--jmx-port", "" + jmx};
 
         Path firstLog = data.resolveSibling(data.getFileName() + "-run1.txt");
         long t0 = System.nanoTime();
@@ -75,6 +82,37 @@ class SandboxIT {
         assertThat(Files.readString(firstLog)).contains("Created connector sandbox-hl7-mllp");
         Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> get(rest, "/connectors/sandbox-hl7-mllp/status").contains("\"RUNNING\""));
+        assertThat(Files.readString(firstLog)).contains("  sandbox-hl7-mllp: RUNNING, task 0 RUNNING");
+
+        // the printed JMX port serves the worker's and the plugins' metrics
+        assertThat(Files.readString(firstLog)).contains("  JMX:          127.0.0.1:" + jmx);
+        try (JMXConnector jmxClient = JMXConnectorFactory.connect(new JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmx + "/jmxrmi"))) {
+            MBeanServerConnection mbeans = jmxClient.getMBeanServerConnection();
+            assertThat(mbeans.queryNames(new ObjectName("kafka.connect:type=connect-worker-metrics"), null))
+                    .hasSize(1);
+            assertThat(mbeans.queryNames(new ObjectName("kafka.server:*"), null)).isNotEmpty();
+        }
+
+        // bin/topic-tail --list
+        assertThat(TailTopic.listTopics("127.0.0.1:" + kafka)).contains("_sandbox-connect-configs")
+                .last().asString().startsWith("_");
+
+        // bin/connector-apply FILE: create, then unchanged; a broken file fails with exit status 1
+        Path config = data.resolveSibling(data.getFileName() + "-apply.json");
+        Files.writeString(config, Files.readString(root.resolve("connector-configs/sandbox/hl7-mllp-source.json"))
+                .replace("sandbox-hl7-mllp", "applied-hl7").replace("\"2575\"", "\"" + freePort() + "\""));
+        assertThat(connectorApply(0, "--rest", "http://127.0.0.1:" + rest, config.toString()))
+                .contains("applied-hl7 created");
+        assertThat(connectorApply(0, "--rest", "http://127.0.0.1:" + rest, config.toString()))
+                .contains("applied-hl7 unchanged or updated");
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> get(rest, "/connectors/applied-hl7/status").contains("\"RUNNING\""));
+        Path broken = data.resolveSibling(data.getFileName() + "-broken.json");
+        Files.writeString(broken,
+                "{\n  \"name\": \"broken\",\n  \"config\": {\"connector.class\": \"NoSuchConnector\"}\n}\n");
+        assertThat(connectorApply(1, "--rest", "http://127.0.0.1:" + rest, broken.toString()))
+                .contains("broken failed with HTTP");
 
         first.destroy(); // SIGTERM, as Ctrl-C
         assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("sandbox stops on SIGTERM").isTrue();
@@ -95,12 +133,42 @@ class SandboxIT {
                     .resolve("busy-" + System.nanoTime() + ".txt");
             Process p = launch(log, "--data-dir", log.resolveSibling("busy-data").toString(),
                     "--kafka-port", "" + busy.getLocalPort(), "--rest-port", "" + freePort(),
-                    "--controller-port", "" + freePort());
+                    "--controller-port", "" + freePort(), "--jmx-port", "" + freePort());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(1);
             assertThat(Files.readString(log)).contains("port " + busy.getLocalPort())
                     .contains("already in use");
         }
+    }
+
+    @Test
+    void aTakenMllpPortOfAConfigStopsTheSandboxBeforeItStarts() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path work = Files.createDirectories(Path.of(System.getProperty("sandbox.work.dir")));
+            Path configs = Files.createDirectories(work.resolve("busy-configs-" + System.nanoTime()));
+            Files.writeString(configs.resolve("hl7.json"), Files.readString(
+                    root.resolve("connector-configs/sandbox/hl7-mllp-source.json"))
+                    .replace("\"2575\"", "\"" + busy.getLocalPort() + "\""));
+            Path log = work.resolve("busy-mllp-" + System.nanoTime() + ".txt");
+            Process p = launch(log, "--data-dir", log.resolveSibling("busy-mllp-data").toString(),
+                    "--kafka-port", "" + freePort(), "--rest-port", "" + freePort(), "--controller-port",
+                    "" + freePort(), "--jmx-port", "" + freePort(), "--configs", configs.toString());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("port " + busy.getLocalPort() + " for the HL7 MLLP listener"
+                    + " of hl7.json").contains("already in use").doesNotContain("Starting Kafka")
+                    .doesNotContain("RUNNING").doesNotContain("is running");
+        }
+    }
+
+    private String connectorApply(int exitCode, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/connector-apply").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(exitCode);
+        return out;
     }
 
     private Process launch(Path output, String... args) throws IOException {

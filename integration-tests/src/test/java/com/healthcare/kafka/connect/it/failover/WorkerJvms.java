@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.awaitility.Awaitility;
@@ -57,9 +58,18 @@ final class WorkerJvms implements AutoCloseable {
 
     /** Starts {@code n} workers in parallel and waits until each serves REST. */
     List<Worker> start(int n) throws IOException {
+        return start(n, Map.of(), i -> Map.of());
+    }
+
+    /**
+     * Starts {@code n} workers with {@code overrides} on top of the test worker properties and the environment
+     * {@code env.apply(i)} for the i-th (as a pod gets its own POD_IP), and waits until each serves REST.
+     */
+    List<Worker> start(int n, Map<String, String> overrides, IntFunction<Map<String, String>> env)
+            throws IOException {
         List<Worker> started = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            started.add(launch(group + "-w" + (workers.size() + 1)));
+            started.add(launch(group + "-w" + (workers.size() + 1), overrides, env.apply(i)));
         }
         for (Worker worker : started) {
             awaitRest(worker);
@@ -90,7 +100,7 @@ final class WorkerJvms implements AutoCloseable {
         worker.process().waitFor();
     }
 
-    private Worker launch(String name) throws IOException {
+    private Worker launch(String name, Map<String, String> overrides, Map<String, String> env) throws IOException {
         int restPort = ConnectWorker.freePort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -115,6 +125,7 @@ final class WorkerJvms implements AutoCloseable {
         // The group notices the SIGKILLed worker once its session expires.
         props.put("session.timeout.ms", "6000");
         props.put("heartbeat.interval.ms", "1000");
+        props.putAll(overrides);
         Path file = workDir.resolve(name + ".properties");
         Properties properties = new Properties();
         properties.putAll(props);
@@ -125,6 +136,7 @@ final class WorkerJvms implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
                 WorkerMain.class.getName(), file.toString());
+        builder.environment().putAll(env);
         builder.redirectErrorStream(true);
         Path log = workDir.resolve(name + ".log");
         builder.redirectOutput(log.toFile());

@@ -2,15 +2,27 @@ package com.healthcare.kafka.connect.it.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -45,7 +57,10 @@ class MaskPhiMirrorCopyIT {
     @BeforeAll
     static void startWorker() {
         logs = LogCapture.begin();
-        worker = ConnectWorker.start("mask-mirror");
+        // production brokers do not auto-create topics: the copy must create its target topics itself (issue 12)
+        Properties broker = new Properties();
+        broker.put("auto.create.topics.enable", "false");
+        worker = ConnectWorker.start("mask-mirror", 1, Map.of(), broker);
     }
 
     @AfterAll
@@ -88,6 +103,45 @@ class MaskPhiMirrorCopyIT {
                 .put("patient_id_authority", "HOSP").put("raw", p.adtA01(controlId));
     }
 
+    static String brokerConfig(String name) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                worker.kafka().bootstrapServers()))) {
+            String brokerId = String.valueOf(admin.describeCluster().nodes().get().iterator().next().id());
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, brokerId);
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value();
+        }
+    }
+
+    /** A source record as the HL7 source writes it: type, trigger and control id headers, plus a non-UTF-8 one. */
+    static void produceWithHeaders(String topic, String key, String value, String controlId) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, worker.kafka().bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("hl7.message.type", "ADT".getBytes(StandardCharsets.US_ASCII))
+                    .add("hl7.trigger.event", "A01".getBytes(StandardCharsets.US_ASCII))
+                    .add("hl7.control.id", controlId.getBytes(StandardCharsets.US_ASCII))
+                    .add("content.type", "application/hl7-v2; charset=UTF-8".getBytes(StandardCharsets.US_ASCII))
+                    .add("binary", new byte[] {0, (byte) 0xff, (byte) 0xc3, 0x28, 0x0d});
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not produce to " + topic, e);
+        }
+    }
+
+    static List<Map.Entry<String, List<Byte>>> headers(ConsumerRecord<byte[], byte[]> record) {
+        List<Map.Entry<String, List<Byte>>> out = new ArrayList<>();
+        for (Header h : record.headers()) {
+            List<Byte> bytes = new ArrayList<>();
+            for (byte b : h.value()) {
+                bytes.add(b);
+            }
+            out.add(Map.entry(h.key(), bytes));
+        }
+        return out;
+    }
+
     @Test
     void theCopyConfigValidatesAndMistakesAreReportedOnTheTransformKeys() throws Exception {
         Map<String, String> config = runnable(fileConfig());
@@ -114,10 +168,7 @@ class MaskPhiMirrorCopyIT {
         for (String topic : SOURCE_TOPICS) {
             worker.kafka().createTopic(topic, 1);
         }
-        for (String topic : List.of("deidentified.research-data.ADT", "deidentified.research-data.fhir.Patient",
-                "deidentified.research-data.fhir.Bundle")) {
-            worker.kafka().createTopic(topic, 1);
-        }
+        assertThat(brokerConfig("auto.create.topics.enable")).isEqualTo("false");
         JsonConverter plainJson = new JsonConverter();
         plainJson.configure(Map.of("schemas.enable", "false", "converter.type", "value"));
         JsonConverter envelopeJson = new JsonConverter();
@@ -127,7 +178,7 @@ class MaskPhiMirrorCopyIT {
         for (PhiFixtures.Patient p : PATIENTS) {
             identifiers.addAll(p.identifiers());
             // the HL7 source's three shapes: raw text, its Struct as plain JSON, and as a JsonConverter envelope
-            worker.kafka().produce("hl7.ADT", p.mrn(), p.adtA01("RAW" + p.n()));
+            produceWithHeaders("hl7.ADT", p.mrn(), p.adtA01("RAW" + p.n()), "RAW" + p.n());
             worker.kafka().produce("hl7.ADT", p.mrn(), new String(plainJson.fromConnectData("hl7.ADT", MESSAGE,
                     message(p, "JSON" + p.n())), java.nio.charset.StandardCharsets.UTF_8));
             worker.kafka().produce("hl7.ADT", p.mrn(), new String(envelopeJson.fromConnectData("hl7.ADT", MESSAGE,
@@ -142,14 +193,16 @@ class MaskPhiMirrorCopyIT {
         Map<String, String> fhirCopy = runnable(fileConfig());
         fhirCopy.put("name", "deidentified-fhir-copy");
         fhirCopy.put("topics", "fhir\\.(Patient|Bundle)");
-        fhirCopy.put("transforms.rename.regex", "clinical\\.fhir\\.(.*)");
+        fhirCopy.put("transforms.rename.regex", "fhir\\.(.*)");
         fhirCopy.put("transforms.rename.replacement", "deidentified.research-data.fhir.$1");
         worker.startConnector(fhirCopy.get("name"), fhirCopy, 1);
 
         String bootstrap = worker.kafka().bootstrapServers();
         int expectedHl7 = hl7Records;
         Awaitility.await("masked copies").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> KafkaScan.readAll(bootstrap, List.of("deidentified.research-data.ADT")).size()
+                .until(() -> KafkaScan.topics(bootstrap).containsAll(List.of("deidentified.research-data.ADT",
+                        "deidentified.research-data.fhir.Patient", "deidentified.research-data.fhir.Bundle"))
+                        && KafkaScan.readAll(bootstrap, List.of("deidentified.research-data.ADT")).size()
                         == expectedHl7
                         && KafkaScan.readAll(bootstrap, List.of("deidentified.research-data.fhir.Patient",
                         "deidentified.research-data.fhir.Bundle")).size() == 2 * PATIENTS.size());
@@ -180,7 +233,27 @@ class MaskPhiMirrorCopyIT {
             }
         }
 
-        Set<String> scanned = KafkaScan.topics(bootstrap).stream().filter(t -> !SOURCE_TOPICS.contains(t))
+        // header.converter=ByteArrayConverter: every header arrives byte for byte (the default header converter
+        // re-encoded them: "ADT" became "QURU", base64 of its bytes)
+        List<ConsumerRecord<byte[], byte[]>> sources = worker.consume(hl7Records, Duration.ofSeconds(60), "hl7.ADT");
+        List<ConsumerRecord<byte[], byte[]>> copied = worker.consume(hl7Records, Duration.ofSeconds(60),
+                "deidentified.research-data.ADT");
+        assertThat(copied).hasSameSizeAs(sources);
+        for (int i = 0; i < sources.size(); i++) {
+            List<Map.Entry<String, List<Byte>>> expected = headers(sources.get(i));
+            assertThat(headers(copied.get(i))).as("headers of copy %d", i).isEqualTo(expected);
+        }
+        assertThat(headers(sources.get(0))).extracting(Map.Entry::getKey)
+                .contains("hl7.message.type", "hl7.control.id", "binary");
+
+        // the identity policy leaves no empty remote topic (clinical.hl7.ADT) beside the renamed copy
+        Set<String> topics = KafkaScan.topics(bootstrap);
+        assertThat(topics).noneMatch(t -> t.startsWith("clinical."));
+        assertThat(topics.stream().filter(t -> t.startsWith("deidentified.")))
+                .containsExactlyInAnyOrder("deidentified.research-data.ADT",
+                        "deidentified.research-data.fhir.Patient", "deidentified.research-data.fhir.Bundle");
+
+        Set<String> scanned = topics.stream().filter(t -> !SOURCE_TOPICS.contains(t))
                 .collect(Collectors.toSet());
         assertThat(scanned).contains("deidentified.research-data.ADT", "deidentified.research-data.fhir.Bundle");
         List<KafkaScan.Text> everything = KafkaScan.readAll(bootstrap, scanned);
