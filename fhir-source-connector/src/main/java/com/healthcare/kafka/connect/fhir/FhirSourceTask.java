@@ -100,7 +100,7 @@ public class FhirSourceTask extends SourceTask {
         HttpSettings settings = config.client().httpSettings(config.concurrentRequests());
         httpExecutor = Executors.newCachedThreadPool(daemon(threadPrefix + "-http"));
         java.net.http.HttpClient jdk = FhirHttpClient.newJdkClient(settings, httpExecutor);
-        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings), httpExecutor);
+        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings, config.fhirUrl()), httpExecutor);
         metrics.bind(client, queue, () -> streams.values().stream().map(TypeStream::describe).toList());
         jmx = JmxRegistration.register("healthcare.connect.fhir", "source-task", connectorName, instance, metrics);
 
