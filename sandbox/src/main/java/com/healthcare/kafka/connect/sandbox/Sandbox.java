@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
@@ -45,8 +47,10 @@ public final class Sandbox {
     private final SandboxOptions options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> applied = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
     private KafkaRaftServer kafka;
     private Connect<?> connect;
+    private EmbeddedFhirServer fhir;
     private SandboxJmx jmx;
 
     Sandbox(SandboxOptions options) {
@@ -126,6 +130,11 @@ public final class Sandbox {
             Files.createDirectories(kafkaDir);
             Files.createDirectories(data.resolve("logs"));
             installPlugins(pluginDir);
+            if (options.fhirServer) {
+                Path fhirDir = Files.createDirectories(data.resolve("fhir"));
+                fhir = EmbeddedFhirServer.startAsync(options.host, options.fhirPort, fhirDir);
+                OUT.println("Starting the HAPI FHIR JPA server on " + fhir.baseUrl() + ", data in " + fhirDir);
+            }
             OUT.println("Starting Kafka (KRaft) on " + options.host + ":" + options.kafkaPort + ", data in " + kafkaDir);
             kafka = startKafka(kafkaDir);
             OUT.println("Starting the Connect worker, REST on http://" + options.host + ":" + options.restPort);
@@ -224,9 +233,23 @@ public final class Sandbox {
     void applyConfigs() {
         String base = restBase();
         waitUntil("the Connect REST API", Duration.ofSeconds(120), () -> get(base + "/connectors") != null);
+        if (fhir != null) {
+            long t0 = System.nanoTime();
+            fhir.await();
+            OUT.println("HAPI FHIR JPA server ready at " + fhir.baseUrl() + " (waited "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms for it after the worker)");
+        }
         if (!options.applyConfigs) {
             return;
         }
+        Set<String> installed = new HashSet<>();
+        try {
+            JSON.readTree(get(base + "/connector-plugins?connectorsOnly=false"))
+                    .forEach(p -> installed.add(p.path("class").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new SandboxException("cannot list the worker's plugins: " + e.getMessage());
+        }
+        ConfigAdjuster adjuster = new ConfigAdjuster(options, fhir == null ? null : fhir.baseUrl(), installed);
         List<Path> files;
         try (Stream<Path> list = Files.exists(options.configsDir) ? Files.list(options.configsDir) : Stream.empty()) {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -234,11 +257,11 @@ public final class Sandbox {
             throw new UncheckedIOException(e);
         }
         for (Path file : files) {
-            applyConfig(base, file);
+            applyConfig(base, file, adjuster);
         }
     }
 
-    private void applyConfig(String base, Path file) {
+    private void applyConfig(String base, Path file, ConfigAdjuster adjuster) {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             String name = root.path("name").asText(null);
@@ -246,9 +269,14 @@ public final class Sandbox {
                 throw new SandboxException(file + " must be {\"name\": ..., \"config\": {...}}");
             }
             ObjectNode config = (ObjectNode) root.get("config");
-            if (options.mllpPort != null && config.has("hl7.listener.port")) {
-                config.put("hl7.listener.port", String.valueOf(options.mllpPort));
+            List<String> missing = adjuster.missingPlugins(config);
+            if (!missing.isEmpty()) {
+                skipped.add(name);
+                OUT.println("Skipped connector " + name + " from " + file.getFileName() + ": this worker has no "
+                        + String.join(", ", missing) + " (its plugin zip is not in " + options.zipsDir + ")");
+                return;
             }
+            adjuster.adjust(config);
             // PUT is create-or-update: applying the same file twice changes nothing.
             HttpRequest put = HttpRequest.newBuilder(URI.create(base + "/connectors/" + name + "/config"))
                     .timeout(Duration.ofSeconds(60))
@@ -296,6 +324,8 @@ public final class Sandbox {
         }
         OUT.println("  Kafka:        " + options.host + ":" + options.kafkaPort);
         OUT.println("  Connect REST: " + base + "   (plugins: " + base + "/connector-plugins)");
+        OUT.println("  FHIR server:  " + (fhir == null ? "not started (--no-fhir-server)"
+                : fhir.baseUrl() + "   (HAPI FHIR JPA, R4)"));
         OUT.println("  Data:         " + options.dataDir.toAbsolutePath() + " (kept across restarts)");
         if (jmx != null) {
             OUT.println("  JMX:          " + options.host + ":" + options.jmxPort + "   (jconsole " + options.host + ":"
@@ -306,11 +336,18 @@ public final class Sandbox {
         OUT.println();
         OUT.println("Send an HL7 message over MLLP and see its ACK:");
         OUT.println("  bin/hl7-send --port " + mllp + " sandbox/samples/adt_a01.hl7");
-        OUT.println("Read a topic as JSON:");
+        OUT.println("Read a topic as JSON (the masked copy: deidentified.hl7.ADT; the server's Patients: fhir.Patient):");
         OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " hl7.ADT");
         OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " --list");
         OUT.println("Apply any file of connector-configs/:");
         OUT.println("  bin/connector-apply --rest " + base + " connector-configs/pipeline-hl7-to-fhir.json");
+        if (fhir != null) {
+            OUT.println("See what the FHIR sink wrote to the server:");
+            OUT.println("  curl '" + fhir.baseUrl() + "/Patient?identifier=PATID1234'");
+        }
+        if (!skipped.isEmpty()) {
+            OUT.println("Not applied (plugin missing): " + String.join(", ", skipped));
+        }
         OUT.println("Stop with Ctrl-C.");
     }
 
@@ -322,6 +359,11 @@ public final class Sandbox {
             connect.stop();
             connect.awaitStop();
             connect = null;
+        }
+        if (fhir != null) {
+            OUT.println("Stopping the FHIR server...");
+            fhir.close();
+            fhir = null;
         }
         if (kafka != null) {
             OUT.println("Stopping Kafka...");
