@@ -33,6 +33,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 
 import com.healthcare.kafka.connect.common.DescribedValidator;
+import com.healthcare.kafka.connect.fhirclient.smart.SmartBackendConfig;
 
 /**
  * The config fragment of a FHIR client (connection, TLS, retries, authentication), composed into each FHIR
@@ -69,6 +70,7 @@ public final class FhirClientConfig {
     public static final String AUTH_BASIC = "basic";
     public static final String AUTH_BEARER = "bearer";
     public static final String AUTH_OAUTH2 = "oauth2";
+    public static final String AUTH_SMART = "smart-backend";
 
     private final AbstractConfig config;
 
@@ -133,10 +135,12 @@ public final class FhirClientConfig {
         int order = 0;
         def
                 .define(AUTH_TYPE, Type.STRING, AUTH_NONE,
-                        ConfigDef.CaseInsensitiveValidString.in(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2),
-                        Importance.HIGH, "Authentication: none, basic, bearer (a static token) or oauth2 (client "
-                                + "credentials grant; the token is cached, refreshed before it expires and after a "
-                                + "401).",
+                        ConfigDef.CaseInsensitiveValidString.in(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2,
+                                AUTH_SMART),
+                        Importance.HIGH, "Authentication: none, basic, bearer (a static token), oauth2 (client "
+                                + "credentials grant with a client secret) or smart-backend (SMART Backend Services: "
+                                + "client credentials with a signed JWT assertion). Tokens are cached, refreshed "
+                                + "before they expire and after a 401.",
                         group, ++order, Width.SHORT, "Auth type", new AuthChoices())
                 .define(BEARER_TOKEN, Type.PASSWORD, null, Importance.HIGH,
                         "Token sent as 'Authorization: Bearer ...' when " + AUTH_TYPE + "=bearer.",
@@ -173,6 +177,7 @@ public final class FhirClientConfig {
                                 + "form body).",
                         group, ++order, Width.MEDIUM, "OAuth2 client auth", List.of(AUTH_TYPE),
                         new AuthVisible(AUTH_OAUTH2));
+        SmartBackendConfig.define(def, group, order, new AuthVisible(AUTH_SMART));
     }
 
     /**
@@ -194,6 +199,7 @@ public final class FhirClientConfig {
                 requireValue(problems, props, OAUTH_CLIENT_ID, "is required when " + AUTH_TYPE + "=oauth2");
                 requireValue(problems, props, OAUTH_CLIENT_SECRET, "is required when " + AUTH_TYPE + "=oauth2");
             }
+            case AUTH_SMART -> SmartBackendConfig.addProblems(props, problems);
             default -> {
             }
         }
@@ -219,6 +225,14 @@ public final class FhirClientConfig {
 
     /** The Authorization source the configured auth type calls for; OAuth2 fetches tokens through {@code jdk}. */
     public Authenticator authenticator(HttpClient jdk, HttpSettings settings) {
+        return authenticator(jdk, settings, null);
+    }
+
+    /**
+     * As {@link #authenticator(HttpClient, HttpSettings)}, with the FHIR server's base URL, where SMART discovery
+     * finds the token endpoint when none is configured.
+     */
+    public Authenticator authenticator(HttpClient jdk, HttpSettings settings, String fhirBase) {
         switch (authType()) {
             case AUTH_BASIC -> {
                 String user = config.getString(BASIC_USERNAME);
@@ -230,6 +244,9 @@ public final class FhirClientConfig {
             case AUTH_BEARER -> {
                 return Authenticator.fixed("Bearer " + config.getPassword(BEARER_TOKEN).value().trim(),
                         "the configured bearer token (" + BEARER_TOKEN + ") was refused; it may have expired");
+            }
+            case AUTH_SMART -> {
+                return SmartBackendConfig.authenticator(config, jdk, settings, fhirBase);
             }
             case AUTH_OAUTH2 -> {
                 return new OAuth2ClientCredentials(jdk, settings, config.getString(OAUTH_TOKEN_ENDPOINT),
@@ -351,7 +368,7 @@ public final class FhirClientConfig {
     private static final class AuthChoices implements ConfigDef.Recommender {
         @Override
         public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return new ArrayList<>(List.of(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2));
+            return new ArrayList<>(List.of(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2, AUTH_SMART));
         }
 
         @Override

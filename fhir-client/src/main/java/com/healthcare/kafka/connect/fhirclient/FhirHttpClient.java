@@ -99,6 +99,44 @@ public final class FhirHttpClient {
      */
     public FhirResponse send(String method, String url, byte[] body, String contentType, Map<String, String> headers)
             throws InterruptedException {
+        HttpResponse<byte[]> response = exchange(method, url, body, contentType, headers, true, FHIR_JSON,
+                HttpResponse.BodyHandlers.ofByteArray(), FhirHttpClient::decodeQuietly);
+        return new FhirResponse(response.statusCode(), response.headers(), decode(response));
+    }
+
+    /**
+     * GET of a large body read as a stream (Bulk Data NDJSON files), decompressed when gzipped: retried as
+     * {@link #send} until the status line arrives; the caller reads and closes the stream. With
+     * {@code authenticate} false no Authorization header is sent (Bulk Data files with requiresAccessToken=false
+     * may live on storage that rejects one).
+     */
+    public InputStream getStream(String url, String accept, boolean authenticate) throws InterruptedException {
+        HttpResponse<InputStream> response = exchange("GET", url, null, null, Map.of(), authenticate, accept,
+                HttpResponse.BodyHandlers.ofInputStream(), r -> {
+                    try (InputStream in = r.body()) {
+                        return in.readNBytes(64 * 1024);
+                    } catch (IOException e) {
+                        return new byte[0];
+                    }
+                });
+        String encoding = response.headers().firstValue("Content-Encoding").orElse("");
+        if (!encoding.toLowerCase().contains("gzip")) {
+            return response.body();
+        }
+        try {
+            return new GZIPInputStream(response.body(), 64 * 1024);
+        } catch (IOException e) {
+            throw new FhirException("Cannot decompress " + url + ": " + e.getMessage(), response.statusCode(), true,
+                    e);
+        }
+    }
+
+    /** One request with the retries described on the class; returns the 2xx response. */
+    private <T> HttpResponse<T> exchange(String method, String url, byte[] body, String contentType,
+                                         Map<String, String> headers, boolean authenticate, String accept,
+                                         HttpResponse.BodyHandler<T> handler,
+                                         java.util.function.Function<HttpResponse<T>, byte[]> errorBody)
+            throws InterruptedException {
         URI uri;
         try {
             uri = URI.create(url);
@@ -109,10 +147,10 @@ public final class FhirHttpClient {
         String lastProblem = null;
         int lastStatus = 0;
         for (int attempt = 0; ; ) {
-            String authorization = auth.authorization();
+            String authorization = authenticate ? auth.authorization() : null;
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                     .timeout(settings.readTimeout())
-                    .header("Accept", FHIR_JSON)
+                    .header("Accept", accept)
                     // HAPI JPA would otherwise answer a repeated search from its result cache
                     .header("Cache-Control", "no-cache");
             if (settings.gzip()) {
@@ -129,13 +167,12 @@ public final class FhirHttpClient {
                 builder.method(method, HttpRequest.BodyPublishers.noBody());
             }
 
-            HttpResponse<byte[]> response = null;
+            HttpResponse<T> response = null;
             long waitMs;
             inFlight.acquire();
             try {
                 requests.incrementAndGet();
-                CompletableFuture<HttpResponse<byte[]>> future =
-                        http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+                CompletableFuture<HttpResponse<T>> future = http.sendAsync(builder.build(), handler);
                 try {
                     response = future.get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
@@ -155,19 +192,19 @@ public final class FhirHttpClient {
                 int status = response.statusCode();
                 lastStatus = status;
                 if (status / 100 == 2) {
-                    return new FhirResponse(status, response.headers(), decode(response));
+                    return response;
                 }
-                byte[] errorBody = decodeQuietly(response);
-                if (status == 401 && !refreshed && auth.invalidate(authorization)) {
+                byte[] problemBody = errorBody.apply(response);
+                if (status == 401 && authenticate && !refreshed && auth.invalidate(authorization)) {
                     refreshed = true;
                     LOG.info("{} {} answered 401; refreshing the access token and retrying once", method, uri);
                     continue;
                 }
                 if (status == 401 || status == 403) {
                     throw new FhirException(method + " " + uri + " -> HTTP " + status + " "
-                            + OperationOutcomes.summarize(errorBody) + "; " + auth.describe(), status, false);
+                            + OperationOutcomes.summarize(problemBody) + "; " + auth.describe(), status, false);
                 }
-                lastProblem = "HTTP " + status + " " + OperationOutcomes.summarize(errorBody);
+                lastProblem = "HTTP " + status + " " + OperationOutcomes.summarize(problemBody);
                 if (status == 429 || status == 503) {
                     throttled.incrementAndGet();
                     Long retryAfter = retryAfterMs(response.headers().firstValue("Retry-After").orElse(null));

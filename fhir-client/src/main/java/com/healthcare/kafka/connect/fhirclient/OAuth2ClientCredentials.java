@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +33,12 @@ public final class OAuth2ClientCredentials implements Authenticator {
 
     private final HttpClient http;
     private final HttpSettings settings;
-    private final URI tokenEndpoint;
-    private final String clientId;
-    private final String clientSecret;
+    private final Supplier<URI> endpoint;
+    private final ClientAuthentication client;
     private final String scope;
-    private final boolean secretInBody;
     private final Clock clock;
+
+    private URI tokenEndpoint;
 
     private String header;
     private Instant refreshAt;
@@ -46,13 +46,22 @@ public final class OAuth2ClientCredentials implements Authenticator {
 
     public OAuth2ClientCredentials(HttpClient http, HttpSettings settings, String tokenEndpoint, String clientId,
                                    String clientSecret, String scope, boolean secretInBody, Clock clock) {
+        this(http, settings, () -> URI.create(tokenEndpoint), secretInBody
+                ? ClientAuthentication.secretPost(clientId, clientSecret)
+                : ClientAuthentication.secretBasic(clientId, clientSecret), scope, clock);
+    }
+
+    /**
+     * A client credentials grant whose token endpoint {@code endpoint} supplies on the first token request (it may
+     * look it up, as SMART discovery does) and whose client proves itself with {@code client}.
+     */
+    public OAuth2ClientCredentials(HttpClient http, HttpSettings settings, Supplier<URI> endpoint,
+                                   ClientAuthentication client, String scope, Clock clock) {
         this.http = http;
         this.settings = settings;
-        this.tokenEndpoint = URI.create(tokenEndpoint);
-        this.clientId = clientId;
-        this.clientSecret = clientSecret;
+        this.endpoint = endpoint;
+        this.client = client;
         this.scope = scope;
-        this.secretInBody = secretInBody;
         this.clock = clock;
     }
 
@@ -74,8 +83,8 @@ public final class OAuth2ClientCredentials implements Authenticator {
 
     @Override
     public String describe() {
-        return "the OAuth2 token of client '" + clientId + "' from " + tokenEndpoint + " was refused even after a "
-                + "refresh; check the client's scopes and the server's authorization rules";
+        return "the OAuth2 token of client '" + client.clientId() + "' from " + tokenEndpoint + " was refused even "
+                + "after a refresh; check the client's scopes and the server's authorization rules";
     }
 
     public synchronized long tokensFetched() {
@@ -83,29 +92,13 @@ public final class OAuth2ClientCredentials implements Authenticator {
     }
 
     private void fetch() throws InterruptedException {
-        StringBuilder form = new StringBuilder("grant_type=client_credentials");
-        if (scope != null && !scope.isBlank()) {
-            form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
+        if (tokenEndpoint == null) {
+            tokenEndpoint = endpoint.get();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenEndpoint)
-                .timeout(settings.readTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json");
-        if (secretInBody) {
-            form.append("&client_id=").append(URLEncoder.encode(clientId, StandardCharsets.UTF_8))
-                    .append("&client_secret=").append(URLEncoder.encode(clientSecret, StandardCharsets.UTF_8));
-        } else {
-            // RFC 6749 2.3.1: form-encode id and secret before joining them for Basic
-            String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                    + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        }
-        HttpRequest built = request.POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
-
         String lastProblem = null;
         for (int attempt = 0; ; attempt++) {
             Instant requestedAt = clock.instant();
+            HttpRequest built = tokenRequest();
             try {
                 HttpResponse<byte[]> response = http.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray())
                         .get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -117,7 +110,7 @@ public final class OAuth2ClientCredentials implements Authenticator {
                 lastProblem = "HTTP " + status + " " + OperationOutcomes.summarize(response.body());
                 if (status / 100 == 4 && status != 408 && status != 429) {
                     throw new FhirException("OAuth2 token request to " + tokenEndpoint + " was refused: "
-                            + lastProblem + " (check fhir.auth.oauth.client.id/secret/scope)", status, false);
+                            + lastProblem + " (check " + client.keysToCheck() + ")", status, false);
                 }
             } catch (ExecutionException e) {
                 lastProblem = String.valueOf(e.getCause());
@@ -132,6 +125,20 @@ public final class OAuth2ClientCredentials implements Authenticator {
             LOG.warn("OAuth2 token request failed ({}); retrying in {} ms", lastProblem, delay);
             Thread.sleep(delay);
         }
+    }
+
+    /** A fresh token request: a JWT client assertion gets a new jti and exp each time (also on a retry). */
+    private HttpRequest tokenRequest() {
+        StringBuilder form = new StringBuilder("grant_type=client_credentials");
+        if (scope != null && !scope.isBlank()) {
+            form.append("&scope=").append(URLEncoder.encode(scope.trim(), StandardCharsets.UTF_8));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(tokenEndpoint)
+                .timeout(settings.readTimeout())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json");
+        client.apply(tokenEndpoint, form, request);
+        return request.POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
     }
 
     private void accept(byte[] body, Instant requestedAt) {

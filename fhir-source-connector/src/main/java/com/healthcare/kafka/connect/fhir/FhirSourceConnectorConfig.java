@@ -25,6 +25,7 @@ import org.apache.kafka.common.config.types.Password;
 import com.healthcare.kafka.connect.common.ConfigAliases;
 import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.common.TlsConfig;
+import com.healthcare.kafka.connect.fhir.bulk.BulkExportSettings;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
 import com.healthcare.kafka.connect.fhir.config.R4ResourceTypes;
 import com.healthcare.kafka.connect.fhirclient.FhirClientConfig;
@@ -196,6 +197,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                 .define(DELETES_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                         "Read deletions from each type's _history and emit tombstones (key Type/id, null value).",
                         GROUP_POLL, ++order, Width.SHORT, "Deletes as tombstones");
+        order = BulkExportSettings.define(def, GROUP_POLL, order);
 
         order = 0;
         def
@@ -301,6 +303,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         }
         Map<String, String> props = ALIASES.canonicalize(rawProps);
         FhirClientConfig.addProblems(props, problems);
+        BulkExportSettings.addProblems(props, problems);
 
         List<String> types = listOrEmpty(props.get(RESOURCE_TYPES));
         if (!types.isEmpty()) {
@@ -489,6 +492,11 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
 
     public long pollIntervalMs() {
         return getLong(POLL_INTERVAL_MS);
+    }
+
+    /** The Bulk Data initial load settings, or null when the initial load is paging. */
+    public BulkExportSettings bulkExport() {
+        return BulkExportSettings.from(this);
     }
 
     public int pageSize() {

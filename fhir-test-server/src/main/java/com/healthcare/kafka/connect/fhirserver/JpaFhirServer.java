@@ -12,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.binary.provider.BinaryAccessProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
@@ -151,6 +153,9 @@ public final class JpaFhirServer implements AutoCloseable {
         RestfulServer rest = new RestfulServer(fhir);
         rest.registerProviders(spring.getBean(ResourceProviderFactory.class).createProviders());
         rest.registerProvider(spring.getBean(JpaSystemProvider.class));
+        // Bulk Data $export (system, Patient, Group) and the Binary reads its NDJSON files are served by
+        rest.registerProvider(spring.getBean(BulkDataExportProvider.class));
+        rest.registerProvider(spring.getBean(BinaryAccessProvider.class));
         DatabaseBackedPagingProvider paging = spring.getBean(DatabaseBackedPagingProvider.class);
         paging.setDefaultPageSize(options.pageSize());
         rest.setPagingProvider(paging);

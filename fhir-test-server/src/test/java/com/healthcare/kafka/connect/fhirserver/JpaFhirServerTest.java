@@ -166,4 +166,45 @@ class JpaFhirServerTest {
             hook.stop(0);
         }
     }
+
+    /**
+     * Bulk Data $export as the FHIR source's bulk load uses it: kick-off with Prefer: respond-async (202 and a
+     * Content-Location), status polled until 200 with a manifest, NDJSON files read from their URLs, DELETE.
+     */
+    @Test
+    void bulkDataExportRunsToAManifestWithNdjsonFiles() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            client.create().resource(patient("BULK-" + i, "Bulk")).execute();
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> kickOff = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl() + "/$export?_type=Patient&_outputFormat=application%2Ffhir%2Bndjson"))
+                .header("Accept", "application/fhir+json").header("Prefer", "respond-async").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        System.out.println("kick-off " + kickOff.statusCode() + " " + kickOff.headers().map() + " " + kickOff.body());
+        assertThat(kickOff.statusCode()).isEqualTo(202);
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+        String[] manifest = new String[1];
+        Awaitility.await("export complete").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(status)).header("Accept", "application/json").GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    System.out.println("status " + r.statusCode() + " " + r.headers().map() + " " + r.body());
+                    manifest[0] = r.body();
+                    return r.statusCode() == 200;
+                });
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(manifest[0]);
+        String url = json.path("output").get(0).path("url").asText();
+        java.net.http.HttpResponse<String> file = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).header("Accept", "application/fhir+ndjson").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        System.out.println("file " + file.statusCode() + " " + file.headers().map() + "\n" + file.body());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body().lines().filter(l -> l.contains("BULK-")).count()).isEqualTo(5);
+        java.net.http.HttpResponse<String> deleted = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(status)).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        System.out.println("delete " + deleted.statusCode());
+    }
 }

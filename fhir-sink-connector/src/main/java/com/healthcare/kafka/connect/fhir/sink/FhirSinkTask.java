@@ -85,7 +85,7 @@ public class FhirSinkTask extends SinkTask {
         HttpSettings settings = config.client().httpSettings(config.maxInFlight());
         httpExecutor = Executors.newCachedThreadPool(daemon(threadPrefix + "-http"));
         java.net.http.HttpClient jdk = FhirHttpClient.newJdkClient(settings, httpExecutor);
-        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings), httpExecutor);
+        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings, config.fhirUrl()), httpExecutor);
         writeExecutor = Executors.newFixedThreadPool(config.maxInFlight(), daemon(threadPrefix + "-write"));
         metrics = new SinkTaskMetrics();
         metrics.bind(client::requests, client::retries);

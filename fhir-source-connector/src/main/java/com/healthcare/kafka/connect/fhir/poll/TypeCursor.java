@@ -91,6 +91,14 @@ public final class TypeCursor {
         return cursor;
     }
 
+    /** A cursor whose search starts at {@code watermarkText} (the hand-over from a Bulk Data export). */
+    public static TypeCursor startingAt(String watermarkText) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put(WATERMARK, watermarkText);
+        offset.put(DELETE_SINCE, watermarkText);
+        return restore(offset, null);
+    }
+
     /** The source offset: primitives only, as Connect requires. */
     public Map<String, Object> toOffset() {
         Map<String, Object> offset = new LinkedHashMap<>();
