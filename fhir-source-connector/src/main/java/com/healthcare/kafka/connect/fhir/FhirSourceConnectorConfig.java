@@ -1,9 +1,5 @@
 package com.healthcare.kafka.connect.fhir;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -29,8 +25,10 @@ import org.apache.kafka.common.config.types.Password;
 import com.healthcare.kafka.connect.common.ConfigAliases;
 import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.common.TlsConfig;
+import com.healthcare.kafka.connect.fhir.bulk.BulkExportSettings;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
 import com.healthcare.kafka.connect.fhir.config.R4ResourceTypes;
+import com.healthcare.kafka.connect.fhirclient.FhirClientConfig;
 
 /**
  * Every config key of the FHIR R4 source, with documentation, defaults, validators, and the cross-field checks
@@ -41,27 +39,27 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     // FHIR server
     public static final String FHIR_URL = "fhir.url";
     public static final String FHIR_VERSION = "fhir.version";
-    public static final String CONNECT_TIMEOUT_MS = "fhir.connect.timeout.ms";
-    public static final String READ_TIMEOUT_MS = "fhir.read.timeout.ms";
+    public static final String CONNECT_TIMEOUT_MS = FhirClientConfig.CONNECT_TIMEOUT_MS;
+    public static final String READ_TIMEOUT_MS = FhirClientConfig.READ_TIMEOUT_MS;
     public static final String CONCURRENT_REQUESTS = "fhir.concurrent.requests";
-    public static final String GZIP_ENABLED = "fhir.http.gzip.enabled";
-    public static final String TRUSTSTORE_LOCATION = "fhir.ssl.truststore.location";
-    public static final String TRUSTSTORE_PASSWORD = "fhir.ssl.truststore.password";
-    public static final String TRUSTSTORE_TYPE = "fhir.ssl.truststore.type";
-    public static final String RETRY_BACKOFF_MS = "fhir.retry.backoff.ms";
-    public static final String RETRY_BACKOFF_MAX_MS = "fhir.retry.backoff.max.ms";
-    public static final String RETRY_MAX_ATTEMPTS = "fhir.retry.max.attempts";
+    public static final String GZIP_ENABLED = FhirClientConfig.GZIP_ENABLED;
+    public static final String TRUSTSTORE_LOCATION = FhirClientConfig.TRUSTSTORE_LOCATION;
+    public static final String TRUSTSTORE_PASSWORD = FhirClientConfig.TRUSTSTORE_PASSWORD;
+    public static final String TRUSTSTORE_TYPE = FhirClientConfig.TRUSTSTORE_TYPE;
+    public static final String RETRY_BACKOFF_MS = FhirClientConfig.RETRY_BACKOFF_MS;
+    public static final String RETRY_BACKOFF_MAX_MS = FhirClientConfig.RETRY_BACKOFF_MAX_MS;
+    public static final String RETRY_MAX_ATTEMPTS = FhirClientConfig.RETRY_MAX_ATTEMPTS;
 
     // Authentication
-    public static final String AUTH_TYPE = "fhir.auth.type";
-    public static final String BEARER_TOKEN = "fhir.auth.bearer.token";
-    public static final String BASIC_USERNAME = "fhir.auth.basic.username";
-    public static final String BASIC_PASSWORD = "fhir.auth.basic.password";
-    public static final String OAUTH_TOKEN_ENDPOINT = "fhir.auth.oauth.token.endpoint";
-    public static final String OAUTH_CLIENT_ID = "fhir.auth.oauth.client.id";
-    public static final String OAUTH_CLIENT_SECRET = "fhir.auth.oauth.client.secret";
-    public static final String OAUTH_SCOPE = "fhir.auth.oauth.scope";
-    public static final String OAUTH_CLIENT_AUTH_METHOD = "fhir.auth.oauth.client.auth.method";
+    public static final String AUTH_TYPE = FhirClientConfig.AUTH_TYPE;
+    public static final String BEARER_TOKEN = FhirClientConfig.BEARER_TOKEN;
+    public static final String BASIC_USERNAME = FhirClientConfig.BASIC_USERNAME;
+    public static final String BASIC_PASSWORD = FhirClientConfig.BASIC_PASSWORD;
+    public static final String OAUTH_TOKEN_ENDPOINT = FhirClientConfig.OAUTH_TOKEN_ENDPOINT;
+    public static final String OAUTH_CLIENT_ID = FhirClientConfig.OAUTH_CLIENT_ID;
+    public static final String OAUTH_CLIENT_SECRET = FhirClientConfig.OAUTH_CLIENT_SECRET;
+    public static final String OAUTH_SCOPE = FhirClientConfig.OAUTH_SCOPE;
+    public static final String OAUTH_CLIENT_AUTH_METHOD = FhirClientConfig.OAUTH_CLIENT_AUTH_METHOD;
 
     // Polling
     public static final String RESOURCE_TYPES = "fhir.resource.types";
@@ -97,10 +95,10 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     public static final String ERROR_TOPIC = "fhir.error.topic";
     static final String PRODUCER_MAX_REQUEST_SIZE = "producer.override.max.request.size";
 
-    public static final String AUTH_NONE = "none";
-    public static final String AUTH_BASIC = "basic";
-    public static final String AUTH_BEARER = "bearer";
-    public static final String AUTH_OAUTH2 = "oauth2";
+    public static final String AUTH_NONE = FhirClientConfig.AUTH_NONE;
+    public static final String AUTH_BASIC = FhirClientConfig.AUTH_BASIC;
+    public static final String AUTH_BEARER = FhirClientConfig.AUTH_BEARER;
+    public static final String AUTH_OAUTH2 = FhirClientConfig.AUTH_OAUTH2;
 
     /** Where the listener serves notifications when no channel endpoint is configured. */
     public static final String DEFAULT_WEBHOOK_PATH = "/fhir-webhook";
@@ -163,86 +161,13 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         "FHIR version of the server. Only R4 (4.0.x) is supported; the task also checks the "
                                 + "server's CapabilityStatement at start.",
                         GROUP_SERVER, ++order, Width.SHORT, "FHIR version")
-                .define(CONNECT_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
-                        "Time allowed to open a TCP (and TLS) connection to the FHIR server or token endpoint.",
-                        GROUP_SERVER, ++order, Width.SHORT, "Connect timeout (ms)")
-                .define(READ_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.LOW,
-                        "Time allowed for one response to arrive completely; a slower response counts as an I/O "
-                                + "error and is retried with backoff.",
-                        GROUP_SERVER, ++order, Width.SHORT, "Read timeout (ms)")
                 .define(CONCURRENT_REQUESTS, Type.INT, 4, Range.between(1, 64), Importance.MEDIUM,
                         "Maximum number of requests one task has in flight to the FHIR server; also how many "
                                 + "resource types a task polls in parallel.",
-                        GROUP_SERVER, ++order, Width.SHORT, "Concurrent requests")
-                .define(GZIP_ENABLED, Type.BOOLEAN, true, Importance.LOW,
-                        "Ask the server for gzip-compressed responses (Accept-Encoding: gzip).",
-                        GROUP_SERVER, ++order, Width.SHORT, "gzip responses")
-                .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.LOW,
-                        "Trust store with the CA certificates of an https FHIR server or token endpoint signed by "
-                                + "a private CA. Empty: the JVM's default trust store.",
-                        GROUP_SERVER, ++order, Width.LONG, "Client trust store")
-                .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
-                        "Password of " + TRUSTSTORE_LOCATION + ".",
-                        GROUP_SERVER, ++order, Width.MEDIUM, "Client trust store password")
-                .define(TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12",
-                                "JKS"), Importance.LOW, "Type of " + TRUSTSTORE_LOCATION + ": PKCS12 or JKS.",
-                        GROUP_SERVER, ++order, Width.SHORT, "Client trust store type")
-                .define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(1), Importance.LOW,
-                        "First wait before retrying a request that failed with 5xx or an I/O error; doubled on "
-                                + "each attempt (with jitter) up to " + RETRY_BACKOFF_MAX_MS + ".",
-                        GROUP_SERVER, ++order, Width.SHORT, "Retry backoff (ms)")
-                .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
-                        "Longest wait between two attempts, also the cap on a server's Retry-After.",
-                        GROUP_SERVER, ++order, Width.SHORT, "Max retry backoff (ms)")
-                .define(RETRY_MAX_ATTEMPTS, Type.INT, 10, Range.atLeast(0), Importance.LOW,
-                        "Retries of one request after 429, 5xx or an I/O error before the task fails with the "
-                                + "last error (nothing is lost: a restarted task resumes from its offsets).",
-                        GROUP_SERVER, ++order, Width.SHORT, "Max retries");
+                        GROUP_SERVER, ++order, Width.SHORT, "Concurrent requests");
+        order = FhirClientConfig.defineConnection(def, GROUP_SERVER, order);
 
-        order = 0;
-        def
-                .define(AUTH_TYPE, Type.STRING, AUTH_NONE,
-                        ConfigDef.CaseInsensitiveValidString.in(AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_OAUTH2),
-                        Importance.HIGH, "Authentication: none, basic, bearer (a static token) or oauth2 (client "
-                                + "credentials grant; the token is cached, refreshed before it expires and after a "
-                                + "401).",
-                        GROUP_AUTH, ++order, Width.SHORT, "Auth type", new ChoiceRecommender(AUTH_NONE, AUTH_BASIC,
-                                AUTH_BEARER, AUTH_OAUTH2))
-                .define(BEARER_TOKEN, Type.PASSWORD, null, Importance.HIGH,
-                        "Token sent as 'Authorization: Bearer ...' when " + AUTH_TYPE + "=bearer.",
-                        GROUP_AUTH, ++order, Width.LONG, "Bearer token", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_BEARER))
-                .define(BASIC_USERNAME, Type.STRING, null, Importance.HIGH,
-                        "User name for " + AUTH_TYPE + "=basic.",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "Basic user", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_BASIC))
-                .define(BASIC_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
-                        "Password for " + AUTH_TYPE + "=basic.",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "Basic password", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_BASIC))
-                .define(OAUTH_TOKEN_ENDPOINT, Type.STRING, null, httpUrlValidator(true), Importance.HIGH,
-                        "OAuth2 token endpoint for " + AUTH_TYPE + "=oauth2 (client credentials grant).",
-                        GROUP_AUTH, ++order, Width.LONG, "OAuth2 token endpoint", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_OAUTH2))
-                .define(OAUTH_CLIENT_ID, Type.STRING, null, Importance.HIGH,
-                        "OAuth2 client id.",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client id", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_OAUTH2))
-                .define(OAUTH_CLIENT_SECRET, Type.PASSWORD, null, Importance.HIGH,
-                        "OAuth2 client secret.",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client secret", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_OAUTH2))
-                .define(OAUTH_SCOPE, Type.STRING, null, Importance.MEDIUM,
-                        "Scope(s) requested with the token, space separated, e.g. 'system/*.read'.",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 scope", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_OAUTH2))
-                .define(OAUTH_CLIENT_AUTH_METHOD, Type.STRING, "client_secret_basic",
-                        ConfigDef.CaseInsensitiveValidString.in("client_secret_basic", "client_secret_post"),
-                        Importance.LOW, "How the client authenticates to the token endpoint: client_secret_basic "
-                                + "(HTTP Basic, which RFC 6749 servers must support) or client_secret_post (in the "
-                                + "form body).",
-                        GROUP_AUTH, ++order, Width.MEDIUM, "OAuth2 client auth", List.of(AUTH_TYPE),
-                        new AuthVisible(AUTH_OAUTH2));
+        FhirClientConfig.defineAuth(def, GROUP_AUTH);
 
         order = 0;
         def
@@ -272,6 +197,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                 .define(DELETES_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                         "Read deletions from each type's _history and emit tombstones (key Type/id, null value).",
                         GROUP_POLL, ++order, Width.SHORT, "Deletes as tombstones");
+        order = BulkExportSettings.define(def, GROUP_POLL, order);
 
         order = 0;
         def
@@ -376,23 +302,8 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
             add(problems, ALIASES.canonical(alias), conflict);
         }
         Map<String, String> props = ALIASES.canonicalize(rawProps);
-        String authType = lower(props.getOrDefault(AUTH_TYPE, AUTH_NONE));
-        switch (authType) {
-            case AUTH_BASIC -> {
-                requireValue(problems, props, BASIC_USERNAME, "is required when " + AUTH_TYPE + "=basic");
-                requireValue(problems, props, BASIC_PASSWORD, "is required when " + AUTH_TYPE + "=basic");
-            }
-            case AUTH_BEARER -> requireValue(problems, props, BEARER_TOKEN,
-                    "is required when " + AUTH_TYPE + "=bearer");
-            case AUTH_OAUTH2 -> {
-                requireValue(problems, props, OAUTH_TOKEN_ENDPOINT, "is required when " + AUTH_TYPE
-                        + "=oauth2: the client credentials grant needs the token endpoint URL");
-                requireValue(problems, props, OAUTH_CLIENT_ID, "is required when " + AUTH_TYPE + "=oauth2");
-                requireValue(problems, props, OAUTH_CLIENT_SECRET, "is required when " + AUTH_TYPE + "=oauth2");
-            }
-            default -> {
-            }
-        }
+        FhirClientConfig.addProblems(props, problems);
+        BulkExportSettings.addProblems(props, problems);
 
         List<String> types = listOrEmpty(props.get(RESOURCE_TYPES));
         if (!types.isEmpty()) {
@@ -441,11 +352,6 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         if (producerMax != null && recordMax != null && recordMax > producerMax - 1024) {
             add(problems, RECORD_MAX_BYTES, "is " + recordMax + " but " + PRODUCER_MAX_REQUEST_SIZE + " is "
                     + producerMax + ": a record this large would fail the task; set it at least 1 KiB lower");
-        }
-
-        String truststore = props.get(TRUSTSTORE_LOCATION);
-        if (truststore != null && !truststore.isBlank() && !Files.isReadable(Path.of(truststore))) {
-            add(problems, TRUSTSTORE_LOCATION, "cannot read the file " + truststore);
         }
         return problems;
     }
@@ -538,6 +444,11 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         return lower(getString(AUTH_TYPE));
     }
 
+    /** The FHIR client part of this config (connection, TLS, retries, auth). */
+    public FhirClientConfig client() {
+        return FhirClientConfig.from(this);
+    }
+
     public Password bearerToken() {
         return getPassword(BEARER_TOKEN);
     }
@@ -581,6 +492,11 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
 
     public long pollIntervalMs() {
         return getLong(POLL_INTERVAL_MS);
+    }
+
+    /** The Bulk Data initial load settings, or null when the initial load is paging. */
+    public BulkExportSettings bulkExport() {
+        return BulkExportSettings.from(this);
     }
 
     public int pageSize() {
@@ -759,24 +675,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     // ----------------------------------------------------------------------------------------------------
 
     static ConfigDef.Validator httpUrlValidator(boolean optional) {
-        return DescribedValidator.of("absolute http(s) URL" + (optional ? " or empty" : ""), (name, value) -> {
-            String s = value == null ? "" : value.toString().trim();
-            if (s.isEmpty()) {
-                if (optional) {
-                    return;
-                }
-                throw new ConfigException(name, value, "must be an http(s) URL, e.g. https://fhir.example.org/fhir");
-            }
-            try {
-                URI uri = new URI(s);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                    throw new ConfigException(name, s, "must be an absolute http(s) URL with a host name");
-                }
-            } catch (URISyntaxException e) {
-                throw new ConfigException(name, s, "is not a valid URL: " + e.getReason());
-            }
-        });
+        return FhirClientConfig.httpUrlValidator(optional);
     }
 
     static ConfigDef.Validator fhirVersionValidator() {
@@ -859,42 +758,5 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         + "names)");
             }
         });
-    }
-
-    static final class ChoiceRecommender implements ConfigDef.Recommender {
-        private final List<Object> values;
-
-        ChoiceRecommender(Object... values) {
-            this.values = List.of(values);
-        }
-
-        @Override
-        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return new ArrayList<>(values); // ConfigDef edits the list it gets
-        }
-
-        @Override
-        public boolean visible(String name, Map<String, Object> parsedConfig) {
-            return true;
-        }
-    }
-
-    static final class AuthVisible implements ConfigDef.Recommender {
-        private final String authType;
-
-        AuthVisible(String authType) {
-            this.authType = authType;
-        }
-
-        @Override
-        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return new ArrayList<>();
-        }
-
-        @Override
-        public boolean visible(String name, Map<String, Object> parsedConfig) {
-            Object type = parsedConfig.get(AUTH_TYPE);
-            return type != null && authType.equalsIgnoreCase(type.toString());
-        }
     }
 }

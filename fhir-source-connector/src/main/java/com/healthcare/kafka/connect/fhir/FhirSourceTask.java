@@ -1,18 +1,13 @@
 package com.healthcare.kafka.connect.fhir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -28,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -42,13 +36,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.common.JmxRegistration;
 import com.healthcare.kafka.connect.common.TlsConfig;
-import com.healthcare.kafka.connect.fhir.client.Authenticator;
-import com.healthcare.kafka.connect.fhir.client.Backoff;
-import com.healthcare.kafka.connect.fhir.client.FhirException;
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
-import com.healthcare.kafka.connect.fhir.client.FhirResponse;
-import com.healthcare.kafka.connect.fhir.client.HttpSettings;
-import com.healthcare.kafka.connect.fhir.client.OAuth2ClientCredentials;
+import com.healthcare.kafka.connect.fhirclient.FhirException;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirResponse;
+import com.healthcare.kafka.connect.fhirclient.HttpSettings;
+import com.healthcare.kafka.connect.fhir.bulk.BulkExportSettings;
+import com.healthcare.kafka.connect.fhir.bulk.BulkLoad;
+import com.healthcare.kafka.connect.fhir.bulk.BulkProgress;
 import com.healthcare.kafka.connect.fhir.poll.PollSettings;
 import com.healthcare.kafka.connect.fhir.poll.RecordFactory;
 import com.healthcare.kafka.connect.fhir.poll.RecordQueue;
@@ -83,8 +77,12 @@ public class FhirSourceTask extends SourceTask {
     private TaskErrors errors;
     private TaskMetrics metrics;
     private JmxRegistration jmx;
-    private final Map<String, TypeStream> streams = new LinkedHashMap<>();
-    private final List<TypePoller> pollers = new ArrayList<>();
+    // Concurrent: a Bulk Data hand-over adds a type while metrics read them.
+    private final Map<String, TypeStream> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final List<TypePoller> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private RecordFactory records;
+    private BulkLoad bulkLoad;
+    private Thread bulkThread;
     private final PendingAcks acks = new PendingAcks();
     private NotificationListener listener;
     private SubscriptionRegistrar registrar;
@@ -106,23 +104,27 @@ public class FhirSourceTask extends SourceTask {
         metrics = new TaskMetrics();
         queue = new RecordQueue(config.queueCapacity());
         errors = new TaskErrors(queue, metrics);
-        HttpSettings settings = new HttpSettings(Duration.ofMillis(config.connectTimeoutMs()),
-                Duration.ofMillis(config.readTimeoutMs()), config.gzipEnabled(),
-                new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()), config.retryMaxAttempts(),
-                config.concurrentRequests(), clientTls(config));
+        HttpSettings settings = config.client().httpSettings(config.concurrentRequests());
         httpExecutor = Executors.newCachedThreadPool(daemon(threadPrefix + "-http"));
         java.net.http.HttpClient jdk = FhirHttpClient.newJdkClient(settings, httpExecutor);
-        client = new FhirHttpClient(jdk, settings, authenticator(config, jdk, settings), httpExecutor);
+        client = new FhirHttpClient(jdk, settings, config.client().authenticator(jdk, settings, config.fhirUrl()), httpExecutor);
         metrics.bind(client, queue, () -> streams.values().stream().map(TypeStream::describe).toList());
         jmx = JmxRegistration.register("healthcare.connect.fhir", "source-task", connectorName, instance, metrics);
 
-        RecordFactory records = new RecordFactory(config.topicPrefix(), config.fhirUrl(), config.errorTopic(),
+        records = new RecordFactory(config.topicPrefix(), config.fhirUrl(), config.errorTopic(),
                 config.recordMaxBytes());
         List<Map<String, Object>> partitions = new ArrayList<>();
         types.forEach(t -> partitions.add(records.partition(t)));
         Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
+        BulkExportSettings bulk = config.bulkExport();
+        Map<String, BulkProgress> bulkTypes = new LinkedHashMap<>();
         for (String type : types) {
             Map<String, Object> offset = offsets == null ? null : offsets.get(records.partition(type));
+            BulkProgress progress = BulkProgress.from(offset);
+            if (progress != null || (bulk != null && (offset == null || offset.isEmpty()))) {
+                bulkTypes.put(type, progress); // a Bulk Data load to start or resume; polling follows it
+                continue;
+            }
             TypeCursor cursor = TypeCursor.restore(offset, config.since());
             streams.put(type, new TypeStream(type, cursor, records, queue, metrics));
             LOG.info("Connector {}: {} resumes at {}", connectorName, type,
@@ -132,14 +134,14 @@ public class FhirSourceTask extends SourceTask {
         scheduler = new ScheduledThreadPoolExecutor(Math.max(1, Math.min(types.size(), config.concurrentRequests())),
                 daemon(threadPrefix + "-poll"));
         ((ScheduledThreadPoolExecutor) scheduler).setRemoveOnCancelPolicy(true);
-        for (String type : types) {
-            PollSettings ps = new PollSettings(config.fhirUrl(), config.pageSize(),
-                    config.queryParameters().forType(type), config.deletesEnabled(), config.pollIntervalMs(),
-                    config.retryBackoffMaxMs());
-            pollers.add(new TypePoller(streams.get(type), client, ps, scheduler, httpExecutor, errors, metrics));
+        for (String type : streams.keySet()) {
+            pollers.add(poller(type));
         }
 
-        if (hostsListener) {
+        if (!bulkTypes.isEmpty()) {
+            startBulkLoad(bulk == null ? new BulkExportSettings(BulkExportSettings.SYSTEM, null, 2_000L) : bulk,
+                    bulkTypes, hostsListener, threadPrefix);
+        } else if (hostsListener) {
             checkServerNow(); // the Subscription must not be registered on a server we cannot use
             startSubscription(threadPrefix);
         } else {
@@ -157,6 +159,67 @@ public class FhirSourceTask extends SourceTask {
         pollers.forEach(TypePoller::start);
         LOG.info("Connector {}: task {} polls {}{}", connectorName, instance, types,
                 hostsListener ? " and receives subscription notifications on port " + listener.port() : "");
+    }
+
+    private TypePoller poller(String type) {
+        PollSettings ps = new PollSettings(config.fhirUrl(), config.pageSize(),
+                config.queryParameters().forType(type), config.deletesEnabled(), config.pollIntervalMs(),
+                config.retryBackoffMaxMs());
+        return new TypePoller(streams.get(type), client, ps, scheduler, httpExecutor, errors, metrics);
+    }
+
+    /**
+     * Runs the Bulk Data load of {@code bulkTypes} on its own thread; each type starts polling at the export's
+     * transactionTime once its files are emitted, and the subscription (if this task hosts it) starts after the
+     * last one, so no notification can race the load's offsets. A transient failure (a broken file, a 5xx after
+     * the client's retries) is retried from where the load stands.
+     */
+    private void startBulkLoad(BulkExportSettings bulk, Map<String, BulkProgress> bulkTypes, boolean hostsListener,
+                               String threadPrefix) {
+        java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        pending.addAll(bulkTypes.keySet());
+        bulkLoad = new BulkLoad(client, bulk, config.fhirUrl(), bulkTypes, records, queue, (type, transactionTime) -> {
+            streams.put(type, new TypeStream(type, TypeCursor.startingAt(transactionTime), records, queue, metrics));
+            TypePoller poller = poller(type);
+            pollers.add(poller);
+            poller.start();
+            LOG.info("Connector {}: {} loaded by Bulk Data export; polling from its transactionTime {}",
+                    connectorName, type, transactionTime);
+            pending.remove(type);
+            if (pending.isEmpty() && hostsListener) {
+                startSubscription(threadPrefix);
+            }
+        });
+        Thread thread = new Thread(() -> {
+            long backoff = config.retryBackoffMs();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    bulkLoad.load();
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (FhirException e) {
+                    if (!e.transientFailure()) {
+                        errors.fatal(e);
+                        return;
+                    }
+                    errors.transientError("Bulk Data load: " + e.getMessage());
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, config.retryBackoffMaxMs());
+                } catch (RuntimeException e) {
+                    errors.fatal(e);
+                    return;
+                }
+            }
+        }, threadPrefix + "-bulk");
+        thread.setDaemon(true);
+        bulkThread = thread;
+        thread.start();
+        LOG.info("Connector {}: Bulk Data initial load of {}", connectorName, bulkTypes.keySet());
     }
 
     static List<String> taskTypes(Map<String, String> props, FhirSourceConnectorConfig config) {
@@ -303,6 +366,10 @@ public class FhirSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        if (bulkLoad != null) {
+            bulkLoad.stop();
+            bulkThread.interrupt();
+        }
         pollers.forEach(TypePoller::stop);
         if (listener != null) {
             listener.close();
@@ -329,49 +396,6 @@ public class FhirSourceTask extends SourceTask {
     /** The streams of this task (tests and metrics). */
     Collection<TypeStream> streams() {
         return streams.values();
-    }
-
-    private static Authenticator authenticator(FhirSourceConnectorConfig config, java.net.http.HttpClient jdk,
-                                               HttpSettings settings) {
-        switch (config.authType()) {
-            case FhirSourceConnectorConfig.AUTH_BASIC -> {
-                String pair = config.basicUsername() + ":" + config.basicPassword().value();
-                return Authenticator.fixed("Basic " + Base64.getEncoder().encodeToString(
-                        pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                        "basic credentials of user '" + config.basicUsername() + "' were refused");
-            }
-            case FhirSourceConnectorConfig.AUTH_BEARER -> {
-                return Authenticator.fixed("Bearer " + config.bearerToken().value().trim(),
-                        "the configured bearer token (fhir.auth.bearer.token) was refused; it may have expired");
-            }
-            case FhirSourceConnectorConfig.AUTH_OAUTH2 -> {
-                return new OAuth2ClientCredentials(jdk, settings, config.oauthTokenEndpoint(), config.oauthClientId(),
-                        config.oauthClientSecret().value(), config.oauthScope(), config.oauthClientSecretPost(),
-                        Clock.systemUTC());
-            }
-            default -> {
-                return Authenticator.none();
-            }
-        }
-    }
-
-    private static SSLContext clientTls(FhirSourceConnectorConfig config) {
-        if (config.truststoreLocation() == null) {
-            return null;
-        }
-        try (InputStream in = Files.newInputStream(Path.of(config.truststoreLocation()))) {
-            KeyStore store = KeyStore.getInstance(config.truststoreType());
-            store.load(in, config.truststorePassword() == null ? null
-                    : config.truststorePassword().value().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConnectException("Cannot load " + FhirSourceConnectorConfig.TRUSTSTORE_LOCATION + " "
-                    + config.truststoreLocation() + ": " + e.getMessage(), e);
-        }
     }
 
     private static ThreadFactory daemon(String prefix) {

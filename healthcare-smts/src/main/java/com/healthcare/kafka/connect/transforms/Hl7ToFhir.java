@@ -99,8 +99,8 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
                             + "See docs/hl7-to-fhir-mapping.md.")
             .define(PROVENANCE_ENABLED, Type.BOOLEAN, true, Importance.LOW,
                     "Add one Provenance per message (sender, event, time, the resources written). In transaction and "
-                            + "batch Bundles it is a conditional create on _source (meta.source = sender#control id); "
-                            + "turn it off for FHIR servers that do not support the _source search parameter.")
+                            + "batch Bundles it is a conditional create on a meta.tag of sender and control id "
+                            + "(_tag=sender|control id), so a resent message creates no second Provenance.")
             .define(RAW_FIELD, Type.STRING, "raw", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Field holding the HL7 text when the value is a Struct or a Map (the HL7 source's Struct "
                             + "com.healthcare.hl7.Message has it as 'raw').")

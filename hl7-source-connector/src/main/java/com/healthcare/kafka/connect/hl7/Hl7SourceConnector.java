@@ -42,11 +42,6 @@ public class Hl7SourceConnector extends SourceConnector {
         this.props = new HashMap<>(props);
         String name = config.connectorName();
         IgnoredCloudKeys.warnIfPresent(LOG, name, props, Hl7SourceConnectorConfig.MEANINGLESS_KEYS);
-        if (config.tlsDowngradedForLegacyCredentials()) {
-            LOG.warn("Connector {}: hl7.security.enabled=true but no hl7.security.keystore.location is set, only "
-                    + "hl7.security.username/password, which MLLP cannot use. The listener runs WITHOUT TLS. Set a "
-                    + "key store to encrypt the MLLP traffic (see docs/hl7-source.md).", name);
-        }
         int tasksMax = parseTasksMax(props.get("tasks.max"));
         if (config.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE && tasksMax > 1) {
             LOG.warn("Connector {}: processing.guarantee=exactly_once with tasks.max={}: duplicates are suppressed "

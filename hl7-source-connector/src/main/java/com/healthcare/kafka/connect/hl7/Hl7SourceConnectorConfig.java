@@ -18,14 +18,16 @@ import org.apache.kafka.common.config.ConfigException;
 import com.healthcare.kafka.connect.common.ConfigAliases;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.hl7.config.AckOnDropped;
+import com.healthcare.kafka.connect.hl7.config.ConverterGrowth;
 import com.healthcare.kafka.connect.hl7.config.EnumRecommender;
 import com.healthcare.kafka.connect.hl7.config.KeySource;
 import com.healthcare.kafka.connect.hl7.config.OutputFormat;
 import com.healthcare.kafka.connect.hl7.config.ProcessingGuarantee;
 import com.healthcare.kafka.connect.hl7.config.Validators;
-import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7.mllp.Cidr;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
 
 /**
  * Every config key of the HL7 MLLP source, with documentation, defaults, validators and recommenders. The
@@ -37,6 +39,8 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
     public static final String LISTENER_HOST = "hl7.listener.host";
     public static final String LISTENER_PORT = "hl7.listener.port";
     public static final String MAX_CONNECTIONS = "hl7.max.connections";
+    public static final String MAX_CONNECTIONS_PER_ADDRESS = "hl7.max.connections.per.address";
+    public static final String ALLOWED_CIDRS = "hl7.allowed.cidrs";
     public static final String MAX_MESSAGE_BYTES = "hl7.max.message.bytes";
     public static final String IDLE_TIMEOUT_MS = "hl7.idle.timeout.ms";
     public static final String CHARSET = "hl7.charset";
@@ -65,12 +69,14 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_MAPPING = "hl7.topic.mapping";
     public static final String ERROR_TOPIC = "hl7.error.topic";
+    public static final String ERROR_RECORD_MAX_BYTES = "hl7.error.record.max.bytes";
     public static final String KEY_SOURCE = "hl7.key.source";
     public static final String OUTPUT_FORMAT = "output.format";
     // TLS
     public static final String SECURITY_PREFIX = "hl7.security.";
     public static final String SECURITY_ENABLED = SECURITY_PREFIX + TlsConfig.ENABLED;
     public static final String SECURITY_KEYSTORE_LOCATION = SECURITY_PREFIX + TlsConfig.KEYSTORE_LOCATION;
+    public static final String SECURITY_HANDSHAKE_TIMEOUT_MS = SECURITY_PREFIX + "handshake.timeout.ms";
     /** Seed 001's MLLP "credentials": MLLP has no authentication, so these are ignored with a warning. */
     public static final String SECURITY_USERNAME = SECURITY_PREFIX + "username";
     public static final String SECURITY_PASSWORD = SECURITY_PREFIX + "password";
@@ -86,6 +92,8 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
 
     /** Room a record needs on top of the message text (Struct fields, headers, JSON escaping). */
     public static final int RECORD_OVERHEAD_BYTES = 100 * 1024;
+    /** Headers and framing of an error record, on top of its base64 value (reason, digest, addresses...). */
+    public static final int ERROR_RECORD_OVERHEAD_BYTES = 16 * 1024;
     /** Kafka's producer default max.request.size. */
     public static final int PRODUCER_DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     public static final String PRODUCER_MAX_REQUEST_SIZE_OVERRIDE = "producer.override.max.request.size";
@@ -126,6 +134,15 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                 .define(MAX_CONNECTIONS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
                         "Open connections per task; a connection beyond this is closed at once.",
                         GROUP_LISTENER, ++order, Width.SHORT, "Max connections")
+                .define(MAX_CONNECTIONS_PER_ADDRESS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                        "Open connections per task from one source IP address; one beyond it is closed at once, so "
+                                + "a single sender cannot take every hl7.max.connections slot. 0: no limit (set one "
+                                + "unless every sender comes through one load balancer or NAT address).",
+                        GROUP_LISTENER, ++order, Width.SHORT, "Max connections per address")
+                .define(ALLOWED_CIDRS, Type.LIST, "", Validators.cidrs(), Importance.MEDIUM,
+                        "Source address blocks allowed to connect, e.g. '10.20.0.0/16,192.168.5.7,fd00::/8'; any "
+                                + "other address is closed at once. Empty: every address.",
+                        GROUP_LISTENER, ++order, Width.LONG, "Allowed CIDRs")
                 .define(MAX_MESSAGE_BYTES, Type.INT, 900 * 1024, Range.between(1024, Integer.MAX_VALUE - 1024),
                         Importance.MEDIUM,
                         "Largest MLLP frame accepted, in bytes. A larger frame (or bytes without an end-of-frame) "
@@ -206,14 +223,15 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         "at_most_once: ACK on receipt (a crash loses acknowledged messages); at_least_once: ACK "
                                 + "after Kafka has the record (a resend after a lost ACK is a duplicate); "
                                 + "exactly_once: as at_least_once, and a resent duplicate (same MSH-3, MSH-4, "
-                                + "MSH-10) within the dedup window is answered with the original ACK without a "
-                                + "second record. The window is kept in source offsets: it survives a crash only "
+                                + "MSH-10 and the same content) within the dedup window is answered with the "
+                                + "original ACK without a second record; a different message reusing a control id "
+                                + "is written. The window is kept in source offsets: it survives a crash only "
                                 + "on a worker with exactly.once.source.support=enabled, and only within one task.",
                         GROUP_DELIVERY, ++order, Width.MEDIUM, "Processing guarantee",
                         EnumRecommender.of("at_most_once", "at_least_once", "exactly_once"))
                 .define(DEDUP_WINDOW_SIZE, Type.INT, 2000, Range.between(1, 50_000), Importance.LOW,
                         "exactly_once: how many recent messages per task are remembered for duplicate "
-                                + "suppression (each costs 11 bytes in every offset commit).",
+                                + "suppression (each costs 16 bytes in every offset commit).",
                         GROUP_DELIVERY, ++order, Width.SHORT, "Dedup window size")
                 .define(MAX_BATCH_SIZE, Type.INT, 100, Range.between(1, 100_000), Importance.MEDIUM,
                         "Maximum records returned by one poll.", GROUP_DELIVERY, ++order, Width.SHORT,
@@ -244,6 +262,13 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         "Topic for rejected and unreadable input: the raw bytes with headers hl7.error.reason, "
                                 + "hl7.error.class, hl7.remote.address, hl7.received.at. Empty: <topic.prefix>errors.",
                         GROUP_RECORDS, ++order, Width.MEDIUM, "Error topic")
+                .define(ERROR_RECORD_MAX_BYTES, Type.INT, 256 * 1024, Range.between(0, 64 * 1024 * 1024),
+                        Importance.LOW,
+                        "Most bytes of rejected input an error record carries: a longer input is cut to this "
+                                + "prefix, and the headers hl7.error.length and hl7.error.sha256 give its full "
+                                + "length and digest. With JsonConverter the bytes grow by 4/3 (base64), so this "
+                                + "must stay below about 3/4 of the producer's max.request.size.",
+                        GROUP_RECORDS, ++order, Width.SHORT, "Error record max bytes")
                 .define(KEY_SOURCE, Type.STRING, "patient_id",
                         ConfigDef.CaseInsensitiveValidString.in("patient_id", "control_id", "none"),
                         Importance.MEDIUM,
@@ -258,7 +283,13 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
                         GROUP_RECORDS, ++order, Width.SHORT, "Output format",
                         EnumRecommender.of("struct", "raw"));
 
-        return TlsConfig.define(def, SECURITY_PREFIX, GROUP_TLS, "the MLLP listener");
+        TlsConfig.define(def, SECURITY_PREFIX, GROUP_TLS, "the MLLP listener");
+        return def.define(SECURITY_HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100L, 600_000L),
+                Importance.LOW,
+                "With TLS: a connection that has not finished its TLS handshake this long after it was accepted is "
+                        + "closed. When hl7.max.connections are open, a new connection also replaces the oldest one "
+                        + "still in its handshake, so sockets that never handshake cannot lock out real clients.",
+                GROUP_TLS, 100, Width.SHORT, "TLS handshake timeout (ms)");
     }
 
     /**
@@ -284,11 +315,25 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
             // Single-key validators already report it on the key itself.
             return problems;
         }
-        if (!config.tlsDowngradedForLegacyCredentials()) {
-            config.tls().problems().forEach((key, message) ->
-                    problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
+        config.tls().problems().forEach((key, message) ->
+                problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
+        if (config.tls().enabled() && config.legacyCredentialsOnly()) {
+            // Seed 001's form: it asks for security, and a listener without TLS would be silent plaintext.
+            problems.computeIfAbsent(SECURITY_KEYSTORE_LOCATION, k -> new ArrayList<>()).add(
+                    "MLLP has no username/password authentication, so " + SECURITY_USERNAME + " and "
+                            + SECURITY_PASSWORD + " cannot secure the listener: set a key store for TLS, or "
+                            + SECURITY_ENABLED + "=false to listen without TLS");
         }
         int maxRequestSize = producerMaxRequestSize(rawProps);
+        ConverterGrowth growth = ConverterGrowth.of(rawProps.get("value.converter"));
+        long errorRecordBytes = growth.bytes(config.errorRecordMaxBytes()) + ERROR_RECORD_OVERHEAD_BYTES;
+        if (maxRequestSize > 0 && errorRecordBytes > maxRequestSize) {
+            problems.computeIfAbsent(ERROR_RECORD_MAX_BYTES, k -> new ArrayList<>()).add(
+                    "An error record with " + config.errorRecordMaxBytes() + " bytes of input takes up to "
+                            + errorRecordBytes + " bytes with " + growth.describe() + ", over the producer's "
+                            + "max.request.size " + maxRequestSize + ": lower " + ERROR_RECORD_MAX_BYTES
+                            + " or raise " + PRODUCER_MAX_REQUEST_SIZE_OVERRIDE);
+        }
         if (maxRequestSize > 0 && config.maxMessageBytes() > maxRequestSize - RECORD_OVERHEAD_BYTES) {
             problems.computeIfAbsent(MAX_MESSAGE_BYTES, k -> new ArrayList<>()).add(
                     "A message of " + config.maxMessageBytes() + " bytes would not fit in a Kafka request of "
@@ -314,26 +359,32 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
         }
     }
 
+    /** The producer limit every record of this connector must stay within after conversion. */
+    public int maxRecordBytes() {
+        Object override = originals().get(PRODUCER_MAX_REQUEST_SIZE_OVERRIDE);
+        int size = producerMaxRequestSize(override == null ? Map.of()
+                : Map.of(PRODUCER_MAX_REQUEST_SIZE_OVERRIDE, override.toString()));
+        return size > 0 ? size : PRODUCER_DEFAULT_MAX_REQUEST_SIZE;
+    }
+
+    public int errorRecordMaxBytes() {
+        return getInt(ERROR_RECORD_MAX_BYTES);
+    }
+
     public TlsConfig tls() {
         return tls;
     }
 
-    /**
-     * Seed 001's form: hl7.security.enabled=true with only hl7.security.username/password and no key store. MLLP
-     * has no username/password authentication and TLS needs a key store, so this combination runs without TLS
-     * (with a warning) instead of failing: documented in docs/hl7-source.md. Without those seed keys, enabling
-     * security without a key store is a validation error.
-     */
-    public boolean tlsDowngradedForLegacyCredentials() {
-        boolean enabled = getBoolean(SECURITY_ENABLED);
+    /** hl7.security.username/password (seed 001) given without a key store. */
+    boolean legacyCredentialsOnly() {
         String keystore = getString(SECURITY_KEYSTORE_LOCATION);
         boolean legacyKeys = originals().containsKey(SECURITY_USERNAME) || originals().containsKey(SECURITY_PASSWORD);
-        return enabled && (keystore == null || keystore.isBlank()) && legacyKeys;
+        return (keystore == null || keystore.isBlank()) && legacyKeys;
     }
 
-    /** Whether the listener actually speaks TLS. */
+    /** Whether the listener speaks TLS. */
     public boolean tlsEnabled() {
-        return tls.enabled() && !tlsDowngradedForLegacyCredentials();
+        return tls.enabled();
     }
 
     public String listenerHost() {
@@ -350,6 +401,18 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
 
     public int maxMessageBytes() {
         return getInt(MAX_MESSAGE_BYTES);
+    }
+
+    public int maxConnectionsPerAddress() {
+        return getInt(MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    public List<Cidr> allowedCidrs() {
+        return getList(ALLOWED_CIDRS).stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList();
+    }
+
+    public long handshakeTimeoutMs() {
+        return getLong(SECURITY_HANDSHAKE_TIMEOUT_MS);
     }
 
     public long idleTimeoutMs() {

@@ -76,7 +76,7 @@ public class Hl7SourceTask extends SourceTask {
             AckPolicy policy = new AckPolicy(config.successCode(), config.errorCode(), config.rejectionCode(),
                     config.successText(), config.errorText(), config.rejectionText());
             RecordFactory records = new RecordFactory(config.keySource(), config.outputFormat(), config.errorTopic(),
-                    config.defaultVersion());
+                    config.defaultVersion(), config.maxRecordBytes(), config.errorRecordMaxBytes());
 
             Hl7Pipeline.Settings settings = new Hl7Pipeline.Settings();
             settings.name = name;
@@ -101,7 +101,9 @@ public class Hl7SourceTask extends SourceTask {
             int tasksMax = parseTasksMax(props.get("tasks.max"));
             MllpServer.Settings listener = new MllpServer.Settings(config.listenerHost(), config.listenerPort(),
                     tasksMax > 1, config.maxConnections(), config.maxMessageBytes(), config.idleTimeoutMs(),
-                    config.ackTimeoutMs(), sslContext, sslParameters, "hl7-mllp-" + name);
+                    config.ackTimeoutMs(), sslContext, sslParameters, "hl7-mllp-" + name,
+                    new MllpServer.Guard(config.allowedCidrs(), config.maxConnectionsPerAddress(),
+                            config.handshakeTimeoutMs()));
             server = new MllpServer(listener, pipeline, config.queueCapacity(), config.queueMaxBytes(), metrics);
         } catch (IOException | GeneralSecurityException e) {
             releaseResources();

@@ -86,13 +86,15 @@ class Hl7SourceConnectorConfigTest {
     }
 
     @Test
-    void tlsWithoutKeyStoreIsAnErrorExceptInSeed001sLegacyForm() {
+    void tlsWithoutKeyStoreIsAnErrorAlsoInSeed001sLegacyForm() {
         assertThat(errors(Map.of("hl7.security.enabled", "true")).get("hl7.security.keystore.location"))
                 .singleElement().asString().contains("Required when hl7.security.enabled is true");
         Map<String, String> legacy = Map.of("hl7.security.enabled", "true",
                 "hl7.security.username", "u", "hl7.security.password", "p");
-        assertThat(errors(legacy)).isEmpty();
-        assertThat(new Hl7SourceConnectorConfig(legacy).tlsEnabled()).isFalse();
+        assertThat(errors(legacy).get("hl7.security.keystore.location")).hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("MLLP has no username/password authentication")
+                        .contains("hl7.security.enabled=false"));
+        assertThat(errors(Map.of("hl7.security.enabled", "false", "hl7.security.username", "u"))).isEmpty();
         assertThat(errors(Map.of("hl7.security.enabled", "true", "hl7.security.keystore.location", "/nope.p12"))
                 .get("hl7.security.keystore.location")).singleElement().asString().contains("Cannot read the file");
     }
@@ -103,6 +105,19 @@ class Hl7SourceConnectorConfigTest {
                 .singleElement().asString().contains("producer.override.max.request.size");
         assertThat(errors(Map.of("hl7.max.message.bytes", "5000000",
                 "producer.override.max.request.size", "8000000"))).isEmpty();
+    }
+
+    @Test
+    void errorRecordPrefixMustFitTheProducerRequestAfterTheConverterGrowsIt() {
+        // 800 KiB raw is 1.07 MB of base64 under JsonConverter (the default when value.converter is unset).
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200")).get("hl7.error.record.max.bytes"))
+                .singleElement().asString().contains("JsonConverter (base64, 4/3)").contains("max.request.size");
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200", "value.converter",
+                "org.apache.kafka.connect.converters.ByteArrayConverter"))).isEmpty();
+        assertThat(errors(Map.of("hl7.error.record.max.bytes", "819200",
+                "producer.override.max.request.size", "2000000"))).isEmpty();
+        assertThat(new Hl7SourceConnectorConfig(Map.of("producer.override.max.request.size", "2000000"))
+                .maxRecordBytes()).isEqualTo(2_000_000);
     }
 
     @Test
@@ -120,7 +135,7 @@ class Hl7SourceConnectorConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hl7-mllp-source.json", "sandbox/hl7-mllp-source.json", "hl7-seed001.json"})
+    @ValueSource(strings = {"hl7-mllp-source.json", "sandbox/hl7-mllp-source.json"})
     void shippedConfigsValidate(String file) throws IOException {
         assertThat(errors(shipped(file))).isEmpty();
     }
@@ -129,6 +144,12 @@ class Hl7SourceConnectorConfigTest {
     void seed000OnlyLacksItsKeyStoresOnThisMachine() throws IOException {
         assertThat(errors(shipped("hl7-seed000.json")).keySet())
                 .containsOnly("hl7.security.keystore.location", "hl7.security.truststore.location");
+    }
+
+    @Test
+    void seed001OnlyLacksItsKeyStoreOnThisMachine() throws IOException {
+        assertThat(errors(shipped("hl7-seed001.json")).get("hl7.security.keystore.location"))
+                .singleElement().asString().contains("Cannot read the file");
     }
 
     @Test

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +14,8 @@ import java.util.Map;
 import javax.management.ObjectName;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,96 +26,37 @@ import com.healthcare.kafka.connect.hl7.testutil.MllpTestClient;
 /** The task over real sockets, with Connect's role (poll, commitRecord) played by the test. */
 class Hl7SourceTaskTest {
 
-    private static final RecordMetadata STORED = new RecordMetadata(new TopicPartition("t", 0), 0, 0, 0, 0, 0);
+    private static final RecordMetadata STORED = TaskHarness.STORED;
 
-    private final List<Hl7SourceTask> tasks = new ArrayList<>();
-    private final List<MllpTestClient> clients = new ArrayList<>();
+    private final TaskHarness harness = new TaskHarness();
 
     @AfterEach
     void tearDown() throws IOException {
-        for (MllpTestClient client : clients) {
-            client.close();
-        }
-        for (Hl7SourceTask task : tasks) {
-            task.stop();
-        }
+        harness.close();
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return TaskHarness.freePort();
     }
 
     private Hl7SourceTask start(Map<String, String> overrides) throws IOException {
-        return start(overrides, Map.of());
+        return harness.start(overrides);
     }
 
     private Hl7SourceTask start(Map<String, String> overrides, Map<String, Object> storedOffset) throws IOException {
-        Map<String, String> props = new HashMap<>();
-        props.put("name", "unit");
-        props.put(Hl7SourceConnectorConfig.LISTENER_HOST, "127.0.0.1");
-        props.put(Hl7SourceConnectorConfig.LISTENER_PORT, Integer.toString(freePort()));
-        props.put(Hl7SourceConnectorConfig.POLL_INTERVAL_MS, "50");
-        props.putAll(overrides);
-        Hl7SourceTask task = new Hl7SourceTask();
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        return storedOffset.isEmpty() ? null : storedOffset;
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                        return Map.of();
-                    }
-                };
-            }
-        });
-        task.start(props);
-        tasks.add(task);
-        return task;
+        return harness.start(overrides, storedOffset);
     }
 
     private MllpTestClient connect(Hl7SourceTask task) throws IOException {
-        MllpTestClient client = MllpTestClient.connect(task.boundPort());
-        clients.add(client);
-        return client;
+        return harness.connect(task);
     }
 
     private static List<SourceRecord> pollAtLeast(Hl7SourceTask task, int count) {
-        List<SourceRecord> records = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            List<SourceRecord> batch = task.poll();
-            if (batch != null) {
-                records.addAll(batch);
-            }
-            return records.size() >= count;
-        });
-        return records;
+        return TaskHarness.pollAtLeast(task, count);
     }
 
     private static String msa(String ack) {
-        for (String segment : ack.split("\r")) {
-            if (segment.startsWith("MSA")) {
-                return segment;
-            }
-        }
-        return null;
+        return TaskHarness.msa(ack);
     }
 
     @Test
@@ -569,7 +505,7 @@ class Hl7SourceTaskTest {
         client.send(Messages.adtA01("STOP1", "2.5"));
         pollAtLeast(task, 1);
         task.stop();
-        tasks.remove(task);
+        harness.forget(task);
         assertThat(client.read(3_000)).isNull();
         assertThat(client.closedByServer(3_000)).isTrue();
     }
@@ -630,7 +566,7 @@ class Hl7SourceTaskTest {
         assertThat(server.getAttribute(name, "OpenConnections")).isEqualTo(1L);
         assertThat((Double) server.getAttribute(name, "AckLatencyP99Ms")).isGreaterThan(0.0);
         task.stop();
-        tasks.remove(task);
+        harness.forget(task);
         assertThat(server.isRegistered(name)).isFalse();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -77,7 +78,11 @@ class Hl7SourceTaskTlsTest {
     }
 
     private Hl7SourceTask start(String clientAuth) throws IOException {
-        Map<String, String> props = new HashMap<>();
+        return start(clientAuth, Map.of());
+    }
+
+    private Hl7SourceTask start(String clientAuth, Map<String, String> extra) throws IOException {
+        Map<String, String> props = new HashMap<>(extra);
         props.put("name", "tls-unit");
         props.put(Hl7SourceConnectorConfig.LISTENER_HOST, "127.0.0.1");
         props.put(Hl7SourceConnectorConfig.LISTENER_PORT, Integer.toString(Hl7SourceTaskTest.freePort()));
@@ -162,5 +167,52 @@ class Hl7SourceTaskTlsTest {
             }
         }).isInstanceOf(IOException.class);
         assertThat(task.poll()).as("nothing from the refused client").isNullOrEmpty();
+    }
+
+    @Test
+    void socketsThatNeverHandshakeCannotLockOutAClientWithAValidCertificate() throws Exception {
+        // The handshake timeout is long here: the valid client gets in because a full listener makes room.
+        Hl7SourceTask task = start("required", Map.of(Hl7SourceConnectorConfig.MAX_CONNECTIONS, "20",
+                Hl7SourceConnectorConfig.SECURITY_HANDSHAKE_TIMEOUT_MS, "60000"));
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                silent.add(new Socket("127.0.0.1", task.boundPort()));
+            }
+            try (MllpTestClient client = MllpTestClient.connectTls(task.boundPort(), clientFactory(true))) {
+                client.send(Messages.adtA01("LOCK1", "2.5"));
+                task.commitRecord(pollOne(task), STORED);
+                assertThat(client.read(5_000)).contains("MSA|AA|LOCK1");
+            }
+            assertThat(task.metrics().getConnectionsTimedOutOrCut()).isGreaterThanOrEqualTo(81);
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aConnectionWithoutHandshakeIsClosedAfterTheTimeoutAndRefusalsAreCounted() throws Exception {
+        Hl7SourceTask task = start("required", Map.of(Hl7SourceConnectorConfig.SECURITY_HANDSHAKE_TIMEOUT_MS, "1000",
+                Hl7SourceConnectorConfig.IDLE_TIMEOUT_MS, "600000"));
+        try (MllpTestClient silent = MllpTestClient.connect(task.boundPort())) {
+            assertThat(silent.closedByServer(10_000)).isTrue();
+        }
+        assertThat(task.metrics().getTlsHandshakesFailed()).isEqualTo(1);
+        try (MllpTestClient plain = MllpTestClient.connect(task.boundPort())) {
+            plain.send(Messages.adtA01("PLAIN", "2.5"));
+            assertThat(plain.closedByServer(10_000)).isTrue();
+        }
+        assertThatThrownBy(() -> {
+            try (MllpTestClient anonymous = MllpTestClient.connectTls(task.boundPort(), clientFactory(false))) {
+                anonymous.send(Messages.adtA01("ANON2", "2.5"));
+                if (anonymous.read(5_000) == null) {
+                    throw new IOException("refused");
+                }
+            }
+        }).isInstanceOf(IOException.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> task.metrics().getTlsHandshakesFailed() == 3);
     }
 }

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
 
 /** Counters of one task, exposed through {@link TaskMetricsMXBean}. */
 public final class TaskMetrics implements TaskMetricsMXBean {

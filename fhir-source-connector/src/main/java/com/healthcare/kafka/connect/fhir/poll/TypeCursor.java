@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig;
-import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
+import com.healthcare.kafka.connect.fhirclient.BundleReader.ResourceInfo;
 
 /**
  * Where one resource type stands; its {@link #toOffset()} is the source offset of the type.
@@ -91,6 +91,14 @@ public final class TypeCursor {
         return cursor;
     }
 
+    /** A cursor whose search starts at {@code watermarkText} (the hand-over from a Bulk Data export). */
+    public static TypeCursor startingAt(String watermarkText) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put(WATERMARK, watermarkText);
+        offset.put(DELETE_SINCE, watermarkText);
+        return restore(offset, null);
+    }
+
     /** The source offset: primitives only, as Connect requires. */
     public Map<String, Object> toOffset() {
         Map<String, Object> offset = new LinkedHashMap<>();
@@ -136,6 +144,21 @@ public final class TypeCursor {
         boolean alreadyNotified = forget(key);
         advance(resource.lastUpdated(), lastUpdated, key);
         return alreadyNotified ? Decision.SKIP : Decision.EMIT;
+    }
+
+    /**
+     * A resource from a search that began at {@code horizon} (the server's time of the search, null if unknown).
+     * A resource changed after that is out of the search's order: HAPI JPA pages a snapshot of ids but renders each
+     * page's resources as they are when the page is read, so a later page can show a change newer than changes the
+     * earlier pages showed in their old version. Advancing the watermark to it would skip those changes; it is
+     * emitted like a notified resource instead, and the next search (from a watermark within the horizon) finds the
+     * skipped changes and skips this one.
+     */
+    public Decision searched(ResourceInfo resource, Instant lastUpdated, Instant horizon) {
+        if (lastUpdated != null && horizon != null && lastUpdated.isAfter(horizon)) {
+            return notified(resource, lastUpdated);
+        }
+        return searched(resource, lastUpdated);
     }
 
     /** A resource from a notification: EMIT (and remember it for the search) unless already emitted. */

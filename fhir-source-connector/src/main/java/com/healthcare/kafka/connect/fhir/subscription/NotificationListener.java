@@ -20,8 +20,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.healthcare.kafka.connect.fhir.client.BundleReader;
-import com.healthcare.kafka.connect.fhir.client.FhirException;
+import com.healthcare.kafka.connect.fhirclient.BundleReader;
+import com.healthcare.kafka.connect.fhirclient.FhirException;
 import com.healthcare.kafka.connect.fhir.poll.TaskMetrics;
 import com.healthcare.kafka.connect.fhir.poll.TypeStream;
 import com.healthcare.kafka.connect.fhir.subscription.WebhookServer.Head;

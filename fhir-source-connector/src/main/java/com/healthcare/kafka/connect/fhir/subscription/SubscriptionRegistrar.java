@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.healthcare.kafka.connect.fhir.client.FhirException;
-import com.healthcare.kafka.connect.fhir.client.FhirHttpClient;
-import com.healthcare.kafka.connect.fhir.client.FhirResponse;
+import com.healthcare.kafka.connect.fhirclient.FhirException;
+import com.healthcare.kafka.connect.fhirclient.FhirHttpClient;
+import com.healthcare.kafka.connect.fhirclient.FhirResponse;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
 
 /**

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig;
-import com.healthcare.kafka.connect.fhir.client.BundleReader;
-import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
+import com.healthcare.kafka.connect.fhirclient.BundleReader;
+import com.healthcare.kafka.connect.fhirclient.BundleReader.ResourceInfo;
 import com.healthcare.kafka.connect.fhir.poll.TypeCursor.Decision;
 
 /** Resources too large for Kafka, and notifications far ahead of polling: the stream moves on, the offset stays small. */

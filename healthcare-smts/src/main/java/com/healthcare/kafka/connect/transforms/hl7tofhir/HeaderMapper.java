@@ -143,7 +143,12 @@ final class HeaderMapper {
         String sender = senderUri(ctx, msh.first(3), msh.first(4));
         String controlId = ctx.msg.controlId();
         String source = controlId == null ? sender : sender + "#" + Uris.encodePart(controlId);
-        r.put("meta", new JsonObject().put("source", source));
+        JsonObject meta = new JsonObject().put("source", source);
+        if (controlId != null) {
+            // what the conditional create below matches on: sender and control id as a tag
+            meta.put("tag", new JsonArray().add(new JsonObject().put("system", sender).put("code", controlId)));
+        }
+        r.put("meta", meta);
         r.put("target", targets);
         String occurred = evn == null ? null : t.dateTime(evn, 6);
         r.put("occurredDateTime", occurred);
@@ -167,7 +172,11 @@ final class HeaderMapper {
                         : new JsonObject().put("system", sender).put("value", controlId))
                 .put("display", "HL7 v2 " + messageType + " message")));
         if (ctx.settings.bundleType().hasRequests()) {
-            e.createIfNoneExist("_source=" + Uris.queryValue(source));
+            // on the tag (sender | control id), not on _source: HAPI FHIR JPA refuses a conditional create on
+            // _source=sender#id (HAPI-0539: it stores meta.source split at '#' into source URI and request id, so the
+            // resource never matches its own URL); tags are matched in memory by servers that check
+            e.createIfNoneExist(controlId == null ? "_source=" + Uris.queryValue(source)
+                    : "_tag=" + Uris.token(sender, controlId));
         }
     }
 }

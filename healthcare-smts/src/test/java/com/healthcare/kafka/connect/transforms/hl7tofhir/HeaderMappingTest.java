@@ -36,7 +36,11 @@ class HeaderMappingTest {
         assertThat(b.getTimestampElement().getValueAsString()).isEqualTo("2024-03-12T08:30:15+01:00");
         Provenance p = one(b, Provenance.class);
         assertThat(p.getMeta().getSource()).isEqualTo("urn:id:EPIC:GOODHEALTH#C77");
-        assertThat(entry(b, p).getRequest().getIfNoneExist()).isEqualTo("_source=urn:id:EPIC:GOODHEALTH%23C77");
+        assertThat(entry(b, p).getRequest().getIfNoneExist()).isEqualTo("_tag=urn:id:EPIC:GOODHEALTH|C77");
+        assertThat(p.getMeta().getTag()).singleElement().satisfies(tag -> {
+            assertThat(tag.getSystem()).isEqualTo("urn:id:EPIC:GOODHEALTH");
+            assertThat(tag.getCode()).isEqualTo("C77");
+        });
         assertThat(p.getRecordedElement().getValueAsString()).isEqualTo("2024-03-12T08:30:00+01:00");
         assertThat(p.getOccurredDateTimeType().getValueAsString()).isEqualTo("2024-03-12T08:00:00+01:00");
         assertThat(p.getActivity().getCodingFirstRep().getCode()).isEqualTo("A01");

@@ -7,9 +7,10 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import com.healthcare.kafka.connect.common.DescribedValidator;
-import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
+import com.healthcare.kafka.connect.hl7.mllp.Cidr;
 import com.healthcare.kafka.connect.hl7.routing.MessageTypeFilter;
 import com.healthcare.kafka.connect.hl7.routing.TopicRouter;
+import com.healthcare.kafka.connect.hl7v2.Hl7Charsets;
 
 /** ConfigDef validators whose messages say what is wrong and what would be right. */
 public final class Validators {
@@ -28,6 +29,25 @@ public final class Validators {
                 throw new ConfigException(name, value, String.join("; ", problems));
             }
         });
+    }
+
+    /** IP address blocks (CIDR) or single addresses, literal only. */
+    public static ConfigDef.Validator cidrs() {
+        return DescribedValidator.of("a list of IP address blocks, e.g. 10.0.0.0/8,192.168.1.7,fd00::/8",
+                (name, value) -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> entries = (List<String>) value;
+                    for (String entry : entries) {
+                        if (entry.isBlank()) {
+                            continue;
+                        }
+                        try {
+                            Cidr.parse(entry);
+                        } catch (IllegalArgumentException e) {
+                            throw new ConfigException(name, value, e.getMessage());
+                        }
+                    }
+                });
     }
 
     public static ConfigDef.Validator topicMapping() {

@@ -227,15 +227,15 @@ public final class Hl7Pipeline implements MllpHandler {
     /** Source offsets of exactly_once: the window as of the batch start plus this batch's new messages so far. */
     private final class OffsetState {
         private final String windowAtStart;
-        private final StringBuilder batch = new StringBuilder();
+        private final StringBuilder batch = new StringBuilder(DedupWindow.FORMAT_2);
         private Map<String, Object> current;
 
         OffsetState(String windowAtStart) {
             this.windowAtStart = windowAtStart;
         }
 
-        void add(long hash) {
-            DedupWindow.appendEncoded(batch, hash);
+        void add(DedupWindow.Key key) {
+            DedupWindow.appendEncoded(batch, key);
             current = null;
         }
 
@@ -299,6 +299,13 @@ public final class Hl7Pipeline implements MllpHandler {
                             + findings, message);
                 }
             }
+            long bound = records.messageRecordBound(message, frame.receivedAtMillis(), frame.owner().remoteAddress(),
+                    findings);
+            if (bound > records.maxRecordBytes()) {
+                // Escaping can grow a record six-fold: sending it would fail the task (RecordTooLargeException).
+                throw new Hl7InputException(ErrorClass.TOO_LARGE, "Record too large for Kafka after conversion ("
+                        + bound + " > " + records.maxRecordBytes() + " bytes)", message);
+            }
         } catch (Hl7InputException e) {
             byte[] raw = single ? frame.payload() : text.getBytes(content.charset());
             reject(frame, message, raw, content.charset().name(), e, out, offsets);
@@ -306,8 +313,8 @@ public final class Hl7Pipeline implements MllpHandler {
         }
         Part part = frame.addPart(message, null);
         if (window != null) {
-            long hash = window.hash(message.dedupKey());
-            switch (window.admit(hash, part)) {
+            DedupWindow.Key key = window.key(message.dedupKey(), message.text());
+            switch (window.admit(key, part)) {
                 case DUPLICATE_STORED:
                     metrics.duplicates.increment();
                     logEvent("answered a duplicate of an acknowledged message with its original ACK", frame, message);
@@ -318,8 +325,15 @@ public final class Hl7Pipeline implements MllpHandler {
                     logEvent("a duplicate arrived while its original is in flight; it gets the original's ACK",
                             frame, message);
                     return;
+                case NEW_REUSED_ID:
+                    // Same MSH-3/4/10 as a remembered message, different content: a new message, written.
+                    metrics.controlIdReuses.increment();
+                    logEvent("a different message reuses the control id of a recent one: writing it, not treating "
+                            + "it as a duplicate", frame, message);
+                    offsets.add(key);
+                    break;
                 default:
-                    offsets.add(hash);
+                    offsets.add(key);
             }
         }
         out.add(records.messageRecord(part, topic, offsets == null ? null : settings.sourcePartition,

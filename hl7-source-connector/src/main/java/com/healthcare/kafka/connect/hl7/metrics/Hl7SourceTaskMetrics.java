@@ -19,9 +19,11 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     public final LongAdder ackTimeouts = new LongAdder();
     public final LongAdder errorRecords = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
+    public final LongAdder controlIdReuses = new LongAdder();
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsCut = new LongAdder();
+    public final LongAdder handshakesFailed = new LongAdder();
     public final LongAdder bytesReceived = new LongAdder();
 
     private final long[] latenciesMicros = new long[RESERVOIR];
@@ -96,6 +98,16 @@ public final class Hl7SourceTaskMetrics implements Hl7SourceTaskMetricsMXBean {
     @Override
     public long getDuplicatesSuppressed() {
         return duplicates.sum();
+    }
+
+    @Override
+    public long getTlsHandshakesFailed() {
+        return handshakesFailed.sum();
+    }
+
+    @Override
+    public long getControlIdReuses() {
+        return controlIdReuses.sum();
     }
 
     @Override

@@ -33,6 +33,15 @@ public interface Hl7SourceTaskMetricsMXBean {
     /** exactly_once: resent duplicates answered without a second record. */
     long getDuplicatesSuppressed();
 
+    /** TLS handshakes refused (no or untrusted certificate, not TLS, no common protocol) or not finished in time. */
+    long getTlsHandshakesFailed();
+
+    /**
+     * exactly_once: messages whose MSH-3/4/10 matched a recent message but whose content did not; they were
+     * written as new messages (not suppressed).
+     */
+    long getControlIdReuses();
+
     /** Frames received and not yet answered. */
     long getInFlight();
 

@@ -19,6 +19,9 @@ final class MllpConnection implements FrameOwner {
     final SocketChannel channel;
     final Transport transport;
     final String remote;
+    /** The peer's address, or null when unknown (then not counted per address). */
+    final java.net.InetAddress address;
+    final long acceptedNanos;
     final MllpFrameDecoder decoder;
     /** Bytes read but not yet decoded (reading paused by backpressure); null when there are none. */
     ByteBuffer readBuffer;
@@ -29,6 +32,8 @@ final class MllpConnection implements FrameOwner {
     SelectionKey key;
     long outboundBytes;
     long lastActivityNanos;
+    /** Decoder events so far (frames and faults): reads that produce none are not activity. */
+    long framesSeen;
     /** A frame that did not fit in the in-flight limits: reading is paused until it does. */
     InboundFrame parked;
     /** Reading paused because the peer does not read our responses. */
@@ -39,11 +44,14 @@ final class MllpConnection implements FrameOwner {
     boolean closeWhenDone;
     boolean closed;
 
-    MllpConnection(MllpServer server, SocketChannel channel, Transport transport, String remote, int maxFrameBytes) {
+    MllpConnection(MllpServer server, SocketChannel channel, Transport transport, String remote,
+                   java.net.InetAddress address, int maxFrameBytes) {
         this.server = server;
         this.channel = channel;
         this.transport = transport;
         this.remote = remote;
+        this.address = address;
+        this.acceptedNanos = System.nanoTime();
         this.decoder = new MllpFrameDecoder(maxFrameBytes);
         this.lastActivityNanos = System.nanoTime();
     }

@@ -52,7 +52,6 @@ public final class MllpServer implements Closeable {
     private static final int READS_PER_EVENT = 16;
     private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long IDLE_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Only the selector thread reads, so connections share one read buffer (see readBufferOf). */
     private final ByteBuffer sharedReadBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
@@ -69,10 +68,12 @@ public final class MllpServer implements Closeable {
         final SSLContext sslContext;
         final SSLParameters sslParameters;
         final String name;
+        final Guard guard;
 
         public Settings(String host, int port, boolean reusePort, int maxConnections, int maxFrameBytes,
                         long idleTimeoutMs, long ackTimeoutMs, SSLContext sslContext, SSLParameters sslParameters,
-                        String name) {
+                        String name, Guard guard) {
+            this.guard = guard;
             this.host = host;
             this.port = port;
             this.reusePort = reusePort;
@@ -86,7 +87,18 @@ public final class MllpServer implements Closeable {
         }
     }
 
+    /**
+     * Fair share for honest senders: allowed address blocks (empty: all), open connections per source address (0:
+     * no limit), and how long a TLS connection may take to finish its handshake.
+     */
+    public record Guard(List<Cidr> allowedCidrs, int maxConnectionsPerAddress, long handshakeTimeoutMs) {
+        public static final Guard NONE = new Guard(List.of(), 0, 10_000);
+    }
+
     private final Settings settings;
+    private final ConnectionAdmission admission;
+    private final WarnLimiter warnings = new WarnLimiter(LOG);
+    private final long handshakeTimeoutNanos;
     private final MllpHandler handler;
     private final InFlightLimiter limiter;
     private final Hl7SourceTaskMetrics metrics;
@@ -106,7 +118,6 @@ public final class MllpServer implements Closeable {
     private volatile int openConnections;
     private long lastExpiryScan;
     private long lastIdleScan;
-    private long lastRefusalLog;
     private final int boundPort;
 
     /**
@@ -116,6 +127,9 @@ public final class MllpServer implements Closeable {
     public MllpServer(Settings settings, MllpHandler handler, int maxInFlightFrames, long maxInFlightBytes,
                       Hl7SourceTaskMetrics metrics) throws IOException {
         this.settings = settings;
+        this.admission = new ConnectionAdmission(settings.guard.allowedCidrs(),
+                settings.guard.maxConnectionsPerAddress());
+        this.handshakeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.guard.handshakeTimeoutMs());
         this.handler = handler;
         this.metrics = metrics;
         this.limiter = new InFlightLimiter(maxInFlightFrames, maxInFlightBytes, () -> {
@@ -207,9 +221,7 @@ public final class MllpServer implements Closeable {
                             onReadable(connection);
                         }
                     } catch (IOException | RuntimeException e) {
-                        LOG.debug("{}: connection from {} failed: {}", settings.name, connection.remote,
-                                e.getClass().getSimpleName());
-                        closeBroken(connection);
+                        onFailure(connection, e);
                     }
                 }
                 runCommands();
@@ -252,13 +264,21 @@ public final class MllpServer implements Closeable {
         SocketChannel channel;
         while ((channel = serverChannel.accept()) != null) {
             String remote = describe(channel);
-            if (connections.size() >= settings.maxConnections) {
+            java.net.InetAddress address = addressOf(channel);
+            ConnectionAdmission.Refusal refusal = address == null ? null : admission.admit(address);
+            if (refusal != null) {
                 metrics.connectionsRefused.increment();
-                long now = System.nanoTime();
-                if (now - lastRefusalLog > REFUSAL_LOG_INTERVAL_NANOS) {
-                    lastRefusalLog = now;
-                    LOG.warn("{}: refused a connection from {}: hl7.max.connections ({}) are open", settings.name,
-                            remote, settings.maxConnections);
+                warnings.warn("refused-" + refusal.name(), "{}: refused a connection from {}: {}", settings.name,
+                        remote, refusal.reason);
+                closeQuietly(channel);
+                continue;
+            }
+            if (connections.size() >= settings.maxConnections && !evictUnfinishedHandshake()) {
+                metrics.connectionsRefused.increment();
+                warnings.warn("refused-full", "{}: refused a connection from {}: hl7.max.connections ({}) are open",
+                        settings.name, remote, settings.maxConnections);
+                if (address != null) {
+                    admission.closed(address);
                 }
                 closeQuietly(channel);
                 continue;
@@ -277,7 +297,7 @@ public final class MllpServer implements Closeable {
                 } else {
                     transport = new PlainTransport(channel);
                 }
-                MllpConnection connection = new MllpConnection(this, channel, transport, remote,
+                MllpConnection connection = new MllpConnection(this, channel, transport, remote, address,
                         settings.maxFrameBytes);
                 connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
                 connections.add(connection);
@@ -287,9 +307,54 @@ public final class MllpServer implements Closeable {
             } catch (IOException e) {
                 LOG.debug("{}: cannot set up a connection from {}: {}", settings.name, remote,
                         e.getClass().getSimpleName());
+                if (address != null) {
+                    admission.closed(address);
+                }
                 closeQuietly(channel);
             }
         }
+    }
+
+    /**
+     * The listener is full: makes room by closing the oldest TLS connection that has not finished its handshake
+     * (sockets that never speak TLS must not lock out a client with a valid certificate). False when there is
+     * none.
+     */
+    private boolean evictUnfinishedHandshake() {
+        for (MllpConnection connection : connections) {
+            if (!connection.transport.established()) {
+                warnings.warn("handshake-evicted", "{}: closed the connection from {} to make room: its TLS "
+                        + "handshake had not finished and hl7.max.connections ({}) are open", settings.name,
+                        connection.remote, settings.maxConnections);
+                metrics.connectionsCut.increment();
+                close(connection, false);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static java.net.InetAddress addressOf(SocketChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A connection failed: a refused TLS handshake is worth a (rate-limited) WARN, anything else a DEBUG line. */
+    private void onFailure(MllpConnection connection, Exception e) {
+        if (e instanceof javax.net.ssl.SSLException && !connection.transport.established()) {
+            metrics.handshakesFailed.increment();
+            String reason = TlsTransport.handshakeFailureReason(e);
+            // Rate-limited per reason, so a flood of one kind does not hide another.
+            warnings.warn("handshake-failed:" + reason, "{}: refused the TLS handshake of {}: {}", settings.name,
+                    connection.remote, reason);
+        } else {
+            LOG.debug("{}: connection from {} failed: {}", settings.name, connection.remote,
+                    e.getClass().getSimpleName());
+        }
+        closeBroken(connection);
     }
 
     private static String describe(SocketChannel channel) {
@@ -315,9 +380,13 @@ public final class MllpServer implements Closeable {
                 }
                 break;
             }
-            connection.lastActivityNanos = System.nanoTime();
             metrics.bytesReceived.add(read);
+            long framesBefore = connection.framesSeen;
             decodeBuffered(connection);
+            // Only framed input is activity: bytes outside a frame (a garbage trickle) do not keep a connection.
+            if (connection.decoder.inFrame() || connection.framesSeen != framesBefore) {
+                connection.lastActivityNanos = System.nanoTime();
+            }
         }
         if (!connection.closed && connection.wantsRead() && connection.transport.hasBufferedInput()) {
             pendingReads.add(connection);
@@ -337,7 +406,7 @@ public final class MllpServer implements Closeable {
             try {
                 onReadable(connection);
             } catch (IOException | RuntimeException e) {
-                closeBroken(connection);
+                onFailure(connection, e);
             }
         }
     }
@@ -379,16 +448,20 @@ public final class MllpServer implements Closeable {
                 onEvent(connection, event);
             }
             if (connection.decoder.garbageOverflowed() && !connection.readingStopped) {
-                // Whatever this peer speaks, it is not MLLP.
-                FrameEvent rest = connection.decoder.finish("non-MLLP input");
-                if (rest != null) {
-                    onEvent(connection, rest);
-                }
+                // Whatever this peer speaks, it is not MLLP. It gets a rejection before the close: nothing follows
+                // on this connection that the unsolicited answer could be mistaken for.
                 LOG.warn("{}: closing the connection from {}: more than hl7.max.message.bytes arrived outside MLLP "
                         + "frames", settings.name, connection.remote);
                 metrics.connectionsCut.increment();
                 connection.readingStopped = true;
                 connection.closeWhenDone = true;
+                FrameEvent rest = connection.decoder.finish("non-MLLP input");
+                if (rest != null) {
+                    InboundFrame frame = new InboundFrame(connection, InboundFrame.Kind.GARBAGE, rest.bytes(),
+                            rest.detail(), true, settings.ackTimeoutNanos);
+                    frame.closeConnectionAfterResponse(true);
+                    admit(connection, frame, true);
+                }
             }
         } finally {
             if (connection.readingStopped) {
@@ -402,6 +475,7 @@ public final class MllpServer implements Closeable {
     }
 
     private void onEvent(MllpConnection connection, FrameEvent event) {
+        connection.framesSeen++;
         InboundFrame frame;
         switch (event.kind()) {
             case FRAME:
@@ -619,7 +693,15 @@ public final class MllpServer implements Closeable {
             if (connection.closed) {
                 continue;
             }
-            if (connection.decoder.inFrame() && now - connection.decoder.frameStartNanos() > settings.idleTimeoutNanos) {
+            if (!connection.transport.established() && now - connection.acceptedNanos > handshakeTimeoutNanos) {
+                warnings.warn("handshake-timeout", "{}: closed the connection from {}: no TLS handshake within "
+                        + "hl7.security.handshake.timeout.ms ({} ms)", settings.name, connection.remote,
+                        settings.guard.handshakeTimeoutMs());
+                metrics.connectionsCut.increment();
+                metrics.handshakesFailed.increment();
+                close(connection, false);
+            } else if (connection.decoder.inFrame()
+                    && now - connection.decoder.frameStartNanos() > settings.idleTimeoutNanos) {
                 LOG.warn("{}: a frame from {} did not complete within hl7.idle.timeout.ms: closing the connection",
                         settings.name, connection.remote);
                 metrics.connectionsCut.increment();
@@ -632,6 +714,11 @@ public final class MllpServer implements Closeable {
                     && now - connection.lastActivityNanos > settings.idleTimeoutNanos) {
                 LOG.debug("{}: closing the idle connection from {}", settings.name, connection.remote);
                 metrics.connectionsCut.increment();
+                // Bytes that arrived outside a frame (they do not count as activity) are still recorded.
+                FrameEvent rest = connection.decoder.finish("The connection idled out after bytes outside a frame");
+                if (rest != null) {
+                    onEvent(connection, rest);
+                }
                 close(connection, true);
             }
         }
@@ -663,6 +750,9 @@ public final class MllpServer implements Closeable {
             return;
         }
         connection.closed = true;
+        if (connection.address != null) {
+            admission.closed(connection.address);
+        }
         connection.transport.close();
         if (connection.key != null) {
             connection.key.cancel();

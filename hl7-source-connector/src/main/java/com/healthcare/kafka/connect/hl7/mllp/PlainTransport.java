@@ -51,4 +51,9 @@ final class PlainTransport implements Transport {
             // Closing: nothing left to do with the channel.
         }
     }
+
+    @Override
+    public boolean established() {
+        return true;
+    }
 }

@@ -26,6 +26,8 @@ final class TlsTransport implements Transport {
     /** Decrypted bytes not yet handed out (read mode between calls). */
     private ByteBuffer appIn;
     private boolean inboundClosed;
+    /** The first handshake finished: the peer spoke TLS and passed our checks. */
+    private boolean established;
 
     TlsTransport(SocketChannel channel, SSLEngine engine) throws SSLException {
         this.channel = channel;
@@ -100,6 +102,7 @@ final class TlsTransport implements Transport {
                 } finally {
                     appIn.flip();
                 }
+                noteFinished(result);
                 switch (result.getStatus()) {
                     case OK:
                         break;
@@ -151,6 +154,7 @@ final class TlsTransport implements Transport {
         try {
             while (true) {
                 SSLEngineResult result = engine.wrap(src, netOut);
+                noteFinished(result);
                 if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     netOut.flip();
                     netOut = enlargeReadMode(netOut, engine.getSession().getPacketBufferSize());
@@ -185,6 +189,43 @@ final class TlsTransport implements Transport {
     @Override
     public boolean hasBufferedInput() {
         return appIn.hasRemaining();
+    }
+
+    private void noteFinished(SSLEngineResult result) {
+        if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+            established = true;
+        }
+    }
+
+    /**
+     * Why a handshake failed, for the log: the peer's address goes beside it, never certificate contents beyond
+     * what the JDK's message says about trust.
+     */
+    static String handshakeFailureReason(Throwable failure) {
+        String text = String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("empty client certificate") || text.contains("null cert chain")
+                || text.contains("peer not authenticated") || text.contains("bad_certificate")
+                && text.contains("received")) {
+            return "no client certificate";
+        }
+        if (text.contains("pkix") || text.contains("certification path") || text.contains("certificate_unknown")
+                || text.contains("unknown_ca") || text.contains("untrusted")) {
+            return "certificate not trusted (wrong CA)";
+        }
+        if (text.contains("unrecognized ssl message") || text.contains("plaintext")) {
+            return "protocol: the peer did not speak TLS";
+        }
+        if (text.contains("protocol") || text.contains("cipher")) {
+            return "protocol: no common TLS version or cipher suite";
+        }
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        return failure.getClass().getSimpleName() + ": "
+                + (message.length() > 120 ? message.substring(0, 120) : message).replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    @Override
+    public boolean established() {
+        return established;
     }
 
     private void runTasks() {

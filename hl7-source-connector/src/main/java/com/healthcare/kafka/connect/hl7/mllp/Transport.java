@@ -24,6 +24,9 @@ interface Transport {
     /** Whether decrypted bytes are buffered that a read would return without touching the socket. */
     boolean hasBufferedInput();
 
+    /** Whether the connection is ready for MLLP: always for plain TCP, after the first handshake for TLS. */
+    boolean established();
+
     /** Closes the channel (for TLS, after a best-effort close_notify). */
     void close();
 }

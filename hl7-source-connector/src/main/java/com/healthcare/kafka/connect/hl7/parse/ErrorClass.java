@@ -17,6 +17,11 @@ public enum ErrorClass {
     UNSUPPORTED_TYPE("unsupported_type", "200", "Unsupported message type", true),
     /** A frame larger than hl7.max.message.bytes (only a bounded prefix is kept). */
     OVERSIZED("oversized", "207", "Application internal error", true),
+    /**
+     * A readable message whose record would exceed the producer's max.request.size once the converter has grown
+     * it (JSON escaping, UTF-8): sent to the error topic as a bounded prefix instead of failing the task.
+     */
+    TOO_LARGE("too_large", "207", "Application internal error", true),
     /** A frame cut short: the connection closed, timed out or restarted a frame before the end byte. */
     TRUNCATED("truncated", "100", "Segment sequence error", true),
     /** Bytes outside an MLLP frame. */

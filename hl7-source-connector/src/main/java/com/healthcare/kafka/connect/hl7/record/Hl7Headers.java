@@ -15,6 +15,10 @@ public final class Hl7Headers {
     public static final String REMOTE_ADDRESS = "hl7.remote.address";
     public static final String RECEIVED_AT = "hl7.received.at";
     public static final String CHARSET = "hl7.charset";
+    /** Length in bytes of the whole rejected input (the record value may hold only a prefix of it). */
+    public static final String ERROR_LENGTH = "hl7.error.length";
+    /** SHA-256 (hex) of the whole rejected input, to match the prefix against the sender's copy. */
+    public static final String ERROR_SHA256 = "hl7.error.sha256";
 
     /** Media type of HL7 v2 in its pipe-delimited (ER7) encoding. */
     public static final String HL7_V2_CONTENT_TYPE = "x-application/hl7-v2+er7";

@@ -25,13 +25,13 @@ import com.healthcare.kafka.connect.it.harness.ConnectWorker;
  */
 class SupportedRangeIT {
 
-    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-v2-", "hl7-source-connector-",
-            "fhir-source-connector-", "healthcare-smts-");
+    static final List<String> OUR_JARS = List.of("connect-common-", "hl7-v2-", "fhir-client-", "hl7-source-connector-",
+            "fhir-source-connector-", "fhir-sink-connector-", "healthcare-smts-");
 
     @Test
     void zipsDeclareTheSupportedRange() throws IOException {
         List<Path> zips = BuiltZips.all();
-        assertThat(zips).hasSize(3);
+        assertThat(zips).hasSize(4);
         for (Path zip : zips) {
             List<String> checkedJars = new ArrayList<>();
             try (ZipFile file = new ZipFile(zip.toFile())) {
@@ -62,11 +62,12 @@ class SupportedRangeIT {
                     checkedJars.add(name);
                 }
             }
-            // connect-common and the plugin's jar; the HL7 plugins also bundle the shared HL7 v2 reader (hl7-v2)
-            boolean readsHl7 = !zip.getFileName().toString().contains("-fhir-");
-            assertThat(checkedJars).as("our jars in %s", zip.getFileName()).hasSize(readsHl7 ? 3 : 2);
-            assertThat(checkedJars.stream().anyMatch(j -> j.startsWith("hl7-v2-"))).as("hl7-v2 in %s",
-                    zip.getFileName()).isEqualTo(readsHl7);
+            // connect-common and the plugin's jar, plus the shared library of its family: the FHIR client for the
+            // FHIR plugins, the HL7 v2 reader (hl7-v2) for the HL7 source and the SMTs
+            boolean fhir = zip.getFileName().toString().contains("-fhir-");
+            assertThat(checkedJars).as("our jars in %s", zip.getFileName()).hasSize(3);
+            assertThat(checkedJars).as("shared library in %s", zip.getFileName())
+                    .anyMatch(j -> j.startsWith(fhir ? "fhir-client-" : "hl7-v2-"));
         }
     }
 }

@@ -148,4 +148,72 @@ class Hl7TlsIT {
         assertThat(consume(worker, 1, "hl7-errors")).hasSize(1);
         worker.cluster().deleteConnector(config.get("name"));
     }
+
+    @Test
+    void seed001RunsOverTlsWithItsKeyStore() throws Exception {
+        TestCertificates p12 = TestCertificates.generate(dir.resolve("seed001"), "PKCS12");
+        Map<String, String> config = Hl7ItSupport.shippedConfig("hl7-seed001.json");
+        config.put("hl7.security.keystore.location", p12.serverKeyStore.toString());
+        config = Hl7ItSupport.withLocalSecrets(config, dir.resolve("secrets001"),
+                Map.of("keystore_password", TestCertificates.PASSWORD, "key_password", TestCertificates.KEY_PASSWORD));
+        config.put("name", "seed001");
+        int port = ConnectWorker.freePort();
+        config.remove("port");
+        config.put("hl7.listener.port", Integer.toString(port));
+        config.put("hl7.listener.host", "127.0.0.1");
+        config.put("topic.prefix", "s1.");
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        assertThat(Hl7ItSupport.validationErrors(worker.validate(Hl7ItSupport.CONNECTOR_CLASS, config))).isEmpty();
+        int tasks = Integer.parseInt(config.get("tasks.max"));
+        worker.startConnector("seed001", config, tasks);
+        SSLContext client = p12.clientContext(false);
+        for (int i = 0; i < 3 * tasks; i++) {
+            try (MllpSocketClient socket = MllpSocketClient.connect(port, client.getSocketFactory())) {
+                String message = Hl7Corpus.message(Hl7Corpus.TYPES.get(0), "2.5", "S1-" + i, "MRN-S1");
+                assertThat(MllpSocketClient.ackCode(socket.exchange(message, 30_000))).isEqualTo("AA");
+            }
+        }
+        assertThat(consume(worker, 3 * tasks, "s1.ADT")).hasSizeGreaterThanOrEqualTo(3 * tasks);
+        // Without a key store the same JSON is refused, never run in plaintext.
+        Map<String, String> plain = new HashMap<>(config);
+        plain.remove("hl7.security.keystore.location");
+        assertThat(Hl7ItSupport.validationErrors(worker.validate(Hl7ItSupport.CONNECTOR_CLASS, plain))
+                .get("hl7.security.keystore.location"))
+                .anySatisfy(m -> assertThat(m).contains("MLLP has no username/password authentication"));
+        worker.cluster().deleteConnector("seed001");
+    }
+
+    @Test
+    void refusedHandshakesAreLoggedWithAddressAndReason() throws Exception {
+        TestCertificates otherCa = TestCertificates.generate(dir.resolve("other-ca"), "JKS");
+        int port = ConnectWorker.freePort();
+        try (LogCapture logs = LogCapture.capture()) {
+            worker.startConnector("refusals", connector(port, "refusals.", tls("required")), 1);
+            for (SSLContext context : List.of(certs.clientContext(false), otherCa.clientContext(true))) {
+                try (MllpSocketClient socket = MllpSocketClient.connect(port, context.getSocketFactory())) {
+                    socket.exchange(Hl7Corpus.message(Hl7Corpus.TYPES.get(0), "2.5", "REF", "MRN-R"), 10_000);
+                } catch (IOException refused) {
+                    // Expected: the handshake fails.
+                }
+            }
+            try (MllpSocketClient plain = MllpSocketClient.connect(port)) {
+                plain.send(Hl7Corpus.message(Hl7Corpus.TYPES.get(0), "2.5", "PLAIN", "MRN-R"));
+                assertThat(plain.closedByServer(10_000)).isTrue();
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(logs.lines().stream().filter(l -> l.startsWith("WARN")
+                            && l.contains("refused the TLS handshake of 127.0.0.1:")).toList())
+                            .anySatisfy(l -> assertThat(l).endsWith("no client certificate"))
+                            .anySatisfy(l -> assertThat(l).endsWith("certificate not trusted (wrong CA)"))
+                            .anySatisfy(l -> assertThat(l).endsWith("protocol: the peer did not speak TLS")));
+            // A valid client still gets through.
+            try (MllpSocketClient socket = MllpSocketClient.connect(port, certs.clientContext(true)
+                    .getSocketFactory())) {
+                assertThat(MllpSocketClient.ackCode(socket.exchange(
+                        Hl7Corpus.message(Hl7Corpus.TYPES.get(0), "2.5", "REF-OK", "MRN-R"), 30_000))).isEqualTo("AA");
+            }
+        }
+        worker.cluster().deleteConnector("refusals");
+    }
 }

@@ -1,0 +1,224 @@
+package com.healthcare.kafka.connect.benchmarks.fhir;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+
+import com.healthcare.kafka.connect.fhirserver.JpaFhirServer;
+
+/**
+ * Load driver: resources per second landed on a real HAPI FHIR JPA server (H2, in this JVM) by the FHIR sink, in
+ * one run with its baselines on the same server.
+ *
+ * <ol>
+ * <li>Bundles: the sink writing transaction Bundles (a Patient and two Observations each, PUT by id) from a topic
+ * against a bare HAPI generic client posting the same Bundles from {@code concurrency} threads; the sink has
+ * {@code fhir.sink.max.in.flight=concurrency}, one key per Bundle.</li>
+ * <li>Grouping: single Patients written one request per record ({@code fhir.sink.batch.mode=none}) against the
+ * same grouped into transactions of 50 ({@code transaction}), same in-flight limit.</li>
+ * </ol>
+ * Each round writes new ids (creates, never updates), rounds alternate the order of the pair, medians compared. The
+ * sink's time runs from creating the connector until its RecordsWritten metric counts every record (the records
+ * are in Kafka beforehand); the client's from its first request to its last answer.
+ *
+ * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4]}.
+ */
+public final class FhirSinkThroughput {
+
+    private FhirSinkThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int bundles = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int singles = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        try (JpaFhirServer server = JpaFhirServer.start()) {
+            EmbeddedConnectCluster connect = FhirSourceThroughput.startWorker();
+            try {
+                FhirContext ctx = FhirContext.forR4();
+                ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+                ctx.getRestfulClientFactory().setSocketTimeout(120_000);
+                ctx.getRestfulClientFactory().setPoolMaxPerRoute(concurrency * 2);
+                String base = server.baseUrl();
+                // warm-up: JIT, HAPI's model scanning, the JPA server's caches
+                bareClient(ctx, base, bundleJsons("w0", bundles / 4), concurrency);
+                viaSink(connect, base, "w1", bundleJsons("w1", bundles / 4), concurrency, "none");
+                viaSink(connect, base, "w2", patientJsons("w2", singles / 4), concurrency, "transaction");
+
+                List<Double> client = new ArrayList<>();
+                List<Double> sink = new ArrayList<>();
+                List<Double> perRecord = new ArrayList<>();
+                List<Double> grouped = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    String a = "a" + r;
+                    String b = "b" + r;
+                    String c = "c" + r;
+                    String d = "d" + r;
+                    if (r % 2 == 0) {
+                        client.add(bareClient(ctx, base, bundleJsons(a, bundles), concurrency) * 3);
+                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none") * 3);
+                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none"));
+                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction"));
+                    } else {
+                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none") * 3);
+                        client.add(bareClient(ctx, base, bundleJsons(a, bundles), concurrency) * 3);
+                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction"));
+                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none"));
+                    }
+                    System.out.printf(Locale.ROOT, "round %d: bundles: bare HAPI client %.0f resources/s, sink %.0f "
+                            + "resources/s; singles: one request per record %.0f/s, grouped transactions %.0f/s%n",
+                            r + 1, client.get(r), sink.get(r), perRecord.get(r), grouped.get(r));
+                }
+                double cl = FhirSourceThroughput.median(client);
+                double sk = FhirSourceThroughput.median(sink);
+                double pr = FhirSourceThroughput.median(perRecord);
+                double gr = FhirSourceThroughput.median(grouped);
+                System.out.printf(Locale.ROOT, "RESULT bundles=%d (3 resources each) singles=%d rounds=%d "
+                        + "concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | one request per record="
+                        + "%.0f/s grouped transactions of 50=%.0f/s ratio=%.2f%n", bundles, singles, rounds,
+                        concurrency, cl, sk, sk / cl, pr, gr, gr / pr);
+            } finally {
+                connect.stop();
+            }
+        }
+        System.exit(0);
+    }
+
+    static List<String> bundleJsons(String run, int n) {
+        return build(n, i -> {
+            String p = run + "-p" + i;
+            return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                    + entry("Patient", p, "{\"resourceType\":\"Patient\",\"id\":\"" + p + "\",\"identifier\":[{"
+                            + "\"system\":\"urn:bench:mrn\",\"value\":\"" + p + "\"}],\"name\":[{\"family\":\"Bench\","
+                            + "\"given\":[\"N" + i + "\"]}],\"gender\":\"female\",\"birthDate\":\"1962-07-18\"}")
+                    + "," + entry("Observation", p + "-hr", observation(p + "-hr", p, "8867-4", "Heart rate", 72))
+                    + "," + entry("Observation", p + "-bw", observation(p + "-bw", p, "29463-7", "Body weight", 72.5))
+                    + "]}";
+        });
+    }
+
+    static List<String> patientJsons(String run, int n) {
+        return build(n, i -> "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-s" + i + "\",\"identifier\":[{"
+                + "\"system\":\"urn:bench:mrn\",\"value\":\"" + run + "-s" + i + "\"}],\"name\":[{\"family\":"
+                + "\"Single\",\"given\":[\"N" + i + "\"]}],\"gender\":\"male\",\"birthDate\":\"1980-01-01\"}");
+    }
+
+    private static List<String> build(int n, IntFunction<String> f) {
+        List<String> result = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            result.add(f.apply(i));
+        }
+        return result;
+    }
+
+    private static String entry(String type, String id, String resource) {
+        return "{\"fullUrl\":\"" + type + "/" + id + "\",\"resource\":" + resource + ",\"request\":{\"method\":\"PUT\","
+                + "\"url\":\"" + type + "/" + id + "\"}}";
+    }
+
+    private static String observation(String id, String patient, String loinc, String text, double value) {
+        return "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"status\":\"final\",\"code\":{\"coding\":[{"
+                + "\"system\":\"http://loinc.org\",\"code\":\"" + loinc + "\"}],\"text\":\"" + text + "\"},"
+                + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"valueQuantity\":{\"value\":" + value
+                + "}}";
+    }
+
+    /** Posts every Bundle with HAPI's generic client from {@code concurrency} threads; records (Bundles) per second. */
+    static double bareClient(FhirContext ctx, String base, List<String> bundles, int concurrency) throws Exception {
+        IGenericClient client = ctx.newRestfulGenericClient(base);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < bundles.size(); i = next.getAndIncrement()) {
+                    client.transaction().withBundle(bundles.get(i)).execute();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "  bare client: %d Bundles in %.2f s%n", bundles.size(), seconds);
+        return bundles.size() / seconds;
+    }
+
+    /** Puts the records in a topic, then runs the sink until it has written them all; records per second. */
+    static double viaSink(EmbeddedConnectCluster connect, String base, String run, List<String> values,
+                          int concurrency, String batchMode) throws Exception {
+        String topic = "sink-bench-" + run;
+        connect.kafka().createTopic(topic, 1);
+        for (int i = 0; i < values.size(); i++) {
+            connect.kafka().produce(topic, run + "-" + i, values.get(i));
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "com.healthcare.kafka.connect.fhir.sink.FhirSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", topic);
+        config.put("fhir.url", base);
+        config.put("fhir.sink.max.in.flight", String.valueOf(concurrency));
+        config.put("fhir.sink.batch.mode", batchMode);
+        config.put("fhir.sink.batch.size", "50");
+        config.put("fhir.read.timeout.ms", "120000");
+        config.put("consumer.override.max.poll.records", "500");
+        String name = "sink-bench-" + run;
+        long start = System.nanoTime();
+        connect.configureConnector(name, config);
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        long written = 0;
+        while (written < values.size() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            written = recordsWritten(name);
+        }
+        long end = System.nanoTime();
+        double seconds = (end - start) / 1e9;
+        connect.deleteConnector(name);
+        System.out.printf(Locale.ROOT, "  sink %s (%s): %d records in %.2f s with task start (%.0f/s)%n", run,
+                batchMode, written, seconds, values.size() / seconds);
+        if (written < values.size()) {
+            throw new IllegalStateException("the sink wrote " + written + " of " + values.size());
+        }
+        // with the task's start and consumer group join: the sink's counter moves once per put(), so a rate "from
+        // the first write" would leave out the first batch
+        return values.size() / seconds;
+    }
+
+    private static long recordsWritten(String connector) {
+        try {
+            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+            long sum = 0;
+            for (ObjectName name : mbeans.queryNames(new ObjectName("healthcare.connect.fhir:type=sink-task,*"),
+                    null)) {
+                if (connector.equals(ObjectName.unquote(name.getKeyProperty("connector")))) {
+                    sum += ((Number) mbeans.getAttribute(name, "RecordsWritten")).longValue();
+                }
+            }
+            return sum;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+}
