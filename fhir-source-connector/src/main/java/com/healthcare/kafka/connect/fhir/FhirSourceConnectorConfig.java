@@ -82,11 +82,20 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     public static final String SUBSCRIPTION_TTL_MS = "fhir.subscription.ttl.ms";
     public static final String SUBSCRIPTION_ACK_TIMEOUT_MS = "fhir.subscription.ack.timeout.ms";
     public static final String SUBSCRIPTION_TLS_PREFIX = "fhir.subscription.listener.ssl.";
+    public static final String LISTENER_HEADER_TIMEOUT_MS = "fhir.subscription.listener.header.timeout.ms";
+    public static final String LISTENER_BODY_TIMEOUT_MS = "fhir.subscription.listener.body.timeout.ms";
+    public static final String LISTENER_MAX_CONNECTIONS = "fhir.subscription.listener.max.connections";
+    public static final String LISTENER_MAX_CONNECTIONS_PER_ADDRESS =
+            "fhir.subscription.listener.max.connections.per.address";
+    public static final String LISTENER_MAX_BODY_BYTES = "fhir.subscription.listener.max.body.bytes";
 
     // Output
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String MAX_BATCH_SIZE = "max.batch.size";
     public static final String QUEUE_CAPACITY = "queue.capacity";
+    public static final String RECORD_MAX_BYTES = "fhir.record.max.bytes";
+    public static final String ERROR_TOPIC = "fhir.error.topic";
+    static final String PRODUCER_MAX_REQUEST_SIZE = "producer.override.max.request.size";
 
     public static final String AUTH_NONE = "none";
     public static final String AUTH_BASIC = "basic";
@@ -301,7 +310,26 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                 .define(SUBSCRIPTION_ACK_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
                         "How long a notification waits for its record to be written to Kafka before it is "
                                 + "answered 503 (the server retries; polling catches up anyway).",
-                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Notification ack timeout (ms)");
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Notification ack timeout (ms)")
+                .define(LISTENER_HEADER_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(100, 600_000),
+                        Importance.LOW, "A connection to the listener is closed unless its TLS handshake, request "
+                                + "line and headers are complete within this time from accept (a client trickling "
+                                + "bytes cannot extend it).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener header deadline (ms)")
+                .define(LISTENER_BODY_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(100, 600_000),
+                        Importance.LOW, "A notification's body must arrive within this time after its headers "
+                                + "(read only once the secret header has been checked).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener body deadline (ms)")
+                .define(LISTENER_MAX_CONNECTIONS, Type.INT, 64, Range.between(1, 10_000), Importance.LOW,
+                        "Connections the listener serves at once; more are closed at accept.",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener max connections")
+                .define(LISTENER_MAX_CONNECTIONS_PER_ADDRESS, Type.INT, 16, Range.between(1, 10_000),
+                        Importance.LOW, "Connections one source address may hold open at once, so one client "
+                                + "cannot take every place of " + LISTENER_MAX_CONNECTIONS + ".",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener max connections per address")
+                .define(LISTENER_MAX_BODY_BYTES, Type.INT, 32 * 1024 * 1024, Range.between(1024, 1 << 30),
+                        Importance.LOW, "Largest notification body accepted (413 above it).",
+                        GROUP_SUBSCRIPTION, ++order, Width.SHORT, "Listener max body (bytes)");
         TlsConfig.define(def, SUBSCRIPTION_TLS_PREFIX, GROUP_LISTENER_TLS, "the subscription listener");
 
         order = 0;
@@ -315,7 +343,20 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         GROUP_OUTPUT, ++order, Width.SHORT, "Max batch size")
                 .define(QUEUE_CAPACITY, Type.INT, 5000, Range.atLeast(1), Importance.LOW,
                         "Records a task buffers between fetching and the worker; fetching pauses when it is full.",
-                        GROUP_OUTPUT, ++order, Width.SHORT, "Queue capacity");
+                        GROUP_OUTPUT, ++order, Width.SHORT, "Queue capacity")
+                .define(RECORD_MAX_BYTES, Type.INT, 1_000_000, Range.between(10_000, Integer.MAX_VALUE),
+                        Importance.MEDIUM, "Largest record the task emits, counted as stored: key, headers and "
+                                + "the resource JSON with every character at its JSON-escaped width (JsonConverter "
+                                + "can grow a string up to six times). A larger resource becomes a small record "
+                                + "in " + ERROR_TOPIC + " and the stream moves on. Keep it below the producer's "
+                                + "max.request.size (1048576 by default; " + PRODUCER_MAX_REQUEST_SIZE + " in this "
+                                + "config) and the topics' max.message.bytes.",
+                        GROUP_OUTPUT, ++order, Width.SHORT, "Max record size (bytes)")
+                .define(ERROR_TOPIC, Type.STRING, "", topicPrefixValidator(), Importance.MEDIUM,
+                        "Topic for resources too large for Kafka (key Type/id; value a JSON object with "
+                                + "resourceType, id, versionId, lastUpdated, size, limit, reason and url). Empty: "
+                                + TOPIC_PREFIX + " + 'errors', e.g. fhir.errors.",
+                        GROUP_OUTPUT, ++order, Width.MEDIUM, "Error topic");
         return def;
     }
 
@@ -389,11 +430,32 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
             }
         }
 
+        Integer perAddress = intOrNull(props.get(LISTENER_MAX_CONNECTIONS_PER_ADDRESS));
+        Integer total = intOrNull(props.getOrDefault(LISTENER_MAX_CONNECTIONS, "64"));
+        if (perAddress != null && total != null && perAddress > total) {
+            add(problems, LISTENER_MAX_CONNECTIONS_PER_ADDRESS, "is " + perAddress + ", more than "
+                    + LISTENER_MAX_CONNECTIONS + " (" + total + ")");
+        }
+        Integer producerMax = intOrNull(props.get(PRODUCER_MAX_REQUEST_SIZE));
+        Integer recordMax = intOrNull(props.getOrDefault(RECORD_MAX_BYTES, "1000000"));
+        if (producerMax != null && recordMax != null && recordMax > producerMax - 1024) {
+            add(problems, RECORD_MAX_BYTES, "is " + recordMax + " but " + PRODUCER_MAX_REQUEST_SIZE + " is "
+                    + producerMax + ": a record this large would fail the task; set it at least 1 KiB lower");
+        }
+
         String truststore = props.get(TRUSTSTORE_LOCATION);
         if (truststore != null && !truststore.isBlank() && !Files.isReadable(Path.of(truststore))) {
             add(problems, TRUSTSTORE_LOCATION, "cannot read the file " + truststore);
         }
         return problems;
+    }
+
+    private static Integer intOrNull(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static ConfigDef tlsOnlyDef() {
@@ -633,6 +695,35 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
 
     public int queueCapacity() {
         return getInt(QUEUE_CAPACITY);
+    }
+
+    public int recordMaxBytes() {
+        return getInt(RECORD_MAX_BYTES);
+    }
+
+    public String errorTopic() {
+        String topic = getString(ERROR_TOPIC);
+        return topic == null || topic.isBlank() ? topicPrefix() + "errors" : topic.trim();
+    }
+
+    public long listenerHeaderTimeoutMs() {
+        return getLong(LISTENER_HEADER_TIMEOUT_MS);
+    }
+
+    public long listenerBodyTimeoutMs() {
+        return getLong(LISTENER_BODY_TIMEOUT_MS);
+    }
+
+    public int listenerMaxConnections() {
+        return getInt(LISTENER_MAX_CONNECTIONS);
+    }
+
+    public int listenerMaxConnectionsPerAddress() {
+        return getInt(LISTENER_MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    public int listenerMaxBodyBytes() {
+        return getInt(LISTENER_MAX_BODY_BYTES);
     }
 
     private static List<String> trimmed(List<String> values) {

@@ -116,7 +116,8 @@ public class FhirSourceTask extends SourceTask {
         metrics.bind(client, queue, () -> streams.values().stream().map(TypeStream::describe).toList());
         jmx = JmxRegistration.register("healthcare.connect.fhir", "source-task", connectorName, instance, metrics);
 
-        RecordFactory records = new RecordFactory(config.topicPrefix(), config.fhirUrl());
+        RecordFactory records = new RecordFactory(config.topicPrefix(), config.fhirUrl(), config.errorTopic(),
+                config.recordMaxBytes());
         List<Map<String, Object>> partitions = new ArrayList<>();
         types.forEach(t -> partitions.add(records.partition(t)));
         Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
@@ -223,10 +224,13 @@ public class FhirSourceTask extends SourceTask {
         }
         try {
             SSLContext context = tls.enabled() ? tls.serverContext() : null;
-            listener = new NotificationListener(
+            NotificationListener.Settings settings = new NotificationListener.Settings(
                     new InetSocketAddress(config.listenerBindAddress(), config.listenerPort()), context,
                     context == null ? null : tls.serverParameters(context), path == null ? "" : path, header,
-                    subscribed, this::triggerPoll, acks, config.ackTimeoutMs(), metrics, threadPrefix);
+                    config.ackTimeoutMs(), config.listenerHeaderTimeoutMs(), config.listenerBodyTimeoutMs(),
+                    config.listenerMaxConnections(), config.listenerMaxConnectionsPerAddress(),
+                    config.listenerMaxBodyBytes());
+            listener = new NotificationListener(settings, subscribed, this::triggerPoll, acks, metrics, threadPrefix);
         } catch (IOException | GeneralSecurityException e) {
             throw new ConnectException("Cannot open the subscription listener on " + config.listenerBindAddress()
                     + ":" + config.listenerPort() + ": " + e.getMessage(), e);
@@ -274,6 +278,7 @@ public class FhirSourceTask extends SourceTask {
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         errors.rethrow();
+        metrics.checkCommits();
         List<SourceRecord> batch = queue.take(config.maxBatchSize(), POLL_WAIT_MS);
         if (batch.isEmpty()) {
             errors.rethrow();
@@ -284,7 +289,16 @@ public class FhirSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (metadata != null) {
+            metrics.written();
+        }
         acks.committed(record, metadata);
+    }
+
+    /** Called by the worker after it committed this task's offsets (never after a failed commit). */
+    @Override
+    public void commit() {
+        metrics.offsetsCommitted();
     }
 
     @Override

@@ -212,4 +212,23 @@ class FhirSourceConnectorConfigTest {
         assertThat(tasks.get(1)).containsEntry(FhirSourceConnector.TASK_RESOURCE_TYPES, "Patient")
                 .containsEntry(FhirSourceConnector.TASK_LISTENER, "false");
     }
+
+    @Test
+    void sizeAndListenerLimitsAreCheckedAgainstEachOther() {
+        Map<String, String> props = minimal();
+        props.put("producer.override.max.request.size", "500000");
+        props.put("fhir.subscription.listener.max.connections", "8");
+        props.put("fhir.subscription.listener.max.connections.per.address", "9");
+        Map<String, List<String>> errors = errors(props);
+        assertThat(errors.get("fhir.record.max.bytes")).singleElement().asString()
+                .contains("is 1000000 but producer.override.max.request.size is 500000");
+        assertThat(errors.get("fhir.subscription.listener.max.connections.per.address")).singleElement().asString()
+                .contains("more than fhir.subscription.listener.max.connections (8)");
+        props.put("fhir.record.max.bytes", "400000");
+        props.put("fhir.subscription.listener.max.connections.per.address", "8");
+        assertThat(errors(props)).isEmpty();
+        FhirSourceConnectorConfig config = new FhirSourceConnectorConfig(props);
+        assertThat(config.errorTopic()).isEqualTo("fhir.errors");
+        assertThat(config.recordMaxBytes()).isEqualTo(400_000);
+    }
 }

@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
 
@@ -22,6 +23,7 @@ import com.healthcare.kafka.connect.transforms.facility.FacilityStamper.Stamped;
  * {@code Struct {key.id.field, code field}}; a Map key gains the entry; a null key stays null.</li>
  * <li>Value: a flat Struct or Map gains code and name; a Debezium envelope gains them in {@code before} and
  * {@code after} only; a tombstone stays a tombstone (with the stamped key, so the delete finds its row).</li>
+ * <li>An error record of the bundle's plugins whose value is not a row (raw bytes, text) keeps its value.</li>
  * <li>Derived schemas keep name, version and doc, add optional string fields, and are cached.</li>
  * </ul>
  */
@@ -54,7 +56,7 @@ public class FacilityMetadata<R extends ConnectRecord<R>> implements Transformat
             keySchema = stamped.schema;
             key = stamped.value;
         }
-        Stamped value = stamper.value(record.valueSchema(), record.value());
+        Stamped value = passesAsItIs(record) ? null : stamper.value(record.valueSchema(), record.value());
         Headers headers = record.headers();
         if (config.headersEnabled()) {
             headers = headers.duplicate();
@@ -63,8 +65,21 @@ public class FacilityMetadata<R extends ConnectRecord<R>> implements Transformat
                 headers.remove(config.nameField()).addString(config.nameField(), config.name());
             }
         }
-        return record.newRecord(record.topic(), record.kafkaPartition(), keySchema, key, value.schema, value.value,
+        Schema valueSchema = value == null ? record.valueSchema() : value.schema;
+        Object newValue = value == null ? record.value() : value.value;
+        return record.newRecord(record.topic(), record.kafkaPartition(), keySchema, key, valueSchema, newValue,
                 record.timestamp(), headers);
+    }
+
+    /**
+     * An error record of the bundle's plugins (a source's raw bytes, a value MaskPhi redacted, a Bundle
+     * Hl7ToFhir could not make) whose value is not a row: it keeps its value and is stamped in key and headers
+     * only, instead of failing the task on a value that was never meant to be a row.
+     */
+    private static boolean passesAsItIs(ConnectRecord<?> record) {
+        Object value = record.value();
+        return value != null && !(value instanceof Struct) && !(value instanceof Map)
+                && ErrorRecords.isErrorRecord(record.headers());
     }
 
     @Override

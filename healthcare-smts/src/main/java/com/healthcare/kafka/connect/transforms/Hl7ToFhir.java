@@ -54,12 +54,15 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
     public static final String MAPPING_OVERRIDES_DIR = "mapping.overrides.dir";
     public static final String PROVENANCE_ENABLED = "provenance.enabled";
     public static final String RAW_FIELD = "raw.field";
+    public static final String BUNDLE_MAX_BYTES = "bundle.max.bytes";
 
     /** Headers this transform writes. */
     public static final String HEADER_CONTENT_TYPE = "content-type";
     public static final String HEADER_BUNDLE_TYPE = "fhir.bundle.type";
     public static final String HEADER_RESOURCE_TYPES = "fhir.resource.types";
     public static final String HEADER_CONTROL_ID = "hl7.control.id";
+    /** Optional elements the conversion dropped (segment, field, why; "; "-separated), only when there are any. */
+    public static final String HEADER_WARNINGS = "hl7tofhir.warnings";
     public static final String HEADER_ERROR_CLASS = "hl7tofhir.error.class";
     public static final String HEADER_ERROR_MESSAGE = "hl7tofhir.error.message";
     public static final String HEADER_ERROR_TOPIC = "hl7tofhir.error.topic";
@@ -100,7 +103,15 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
                             + "turn it off for FHIR servers that do not support the _source search parameter.")
             .define(RAW_FIELD, Type.STRING, "raw", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Field holding the HL7 text when the value is a Struct or a Map (the HL7 source's Struct "
-                            + "com.healthcare.hl7.Message has it as 'raw').");
+                            + "com.healthcare.hl7.Message has it as 'raw').")
+            .define(BUNDLE_MAX_BYTES, Type.INT, 900_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+                    "Largest Bundle emitted, in bytes as stored: its UTF-8 JSON written as a JSON string, the way "
+                            + "JsonConverter stores a string value (quotes, backslashes and line breaks escaped; "
+                            + "StringConverter stores less). A bigger Bundle (HL7 escapes such as \\.sp100\\ can "
+                            + "make a 450 KB message a 10 MB Bundle) is not emitted: the message is handled per "
+                            + BEHAVIOR_ON_ERROR + " with the reason in " + HEADER_ERROR_MESSAGE + ", since a record "
+                            + "over the producer's max.request.size (1 MiB by default) fails the task. Keep it below "
+                            + "max.request.size minus room for key and headers.");
 
     private enum OnError { ROUTE, FAIL, PASSTHROUGH }
 
@@ -109,6 +120,7 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
     private String errorTopic;
     private String rawField;
     private String bundleType;
+    private int bundleMaxBytes;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -129,6 +141,7 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
         this.errorTopic = config.getString(ERROR_TOPIC).trim();
         this.rawField = config.getString(RAW_FIELD).trim();
         this.bundleType = type.code();
+        this.bundleMaxBytes = config.getInt(BUNDLE_MAX_BYTES);
     }
 
     @Override
@@ -136,13 +149,18 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
         if (record.value() == null) {
             return record; // tombstone
         }
-        if (errorTopic.equals(record.topic())) {
-            // Already an error record (ours from an earlier pass, or the source's own): never converted twice.
+        if (errorTopic.equals(record.topic()) || ErrorRecords.isErrorRecord(record.headers())) {
+            // Already an error record (ours from an earlier pass, a source's rejected input, a value MaskPhi
+            // redacted): passed on as it is, never converted nor routed a second time.
             return record;
         }
         Hl7ToFhirConverter.Result result;
         try {
             result = converter.convert(hl7Text(record));
+            long stored = BundleTooLargeException.storedBytes(result.json());
+            if (stored > bundleMaxBytes) {
+                throw new BundleTooLargeException(stored, bundleMaxBytes);
+            }
         } catch (V2ParseException | ConversionException | DataException e) {
             return onError(record, e, e.getMessage());
         } catch (RuntimeException e) {
@@ -153,6 +171,9 @@ public class Hl7ToFhir<R extends ConnectRecord<R>> implements Transformation<R>,
         replace(headers, HEADER_CONTENT_TYPE, FHIR_JSON);
         replace(headers, HEADER_BUNDLE_TYPE, bundleType);
         replace(headers, HEADER_RESOURCE_TYPES, String.join(",", result.resourceTypes()));
+        if (!result.warnings().isEmpty()) {
+            replace(headers, HEADER_WARNINGS, String.join("; ", result.warnings()));
+        }
         if (headers.lastWithName(HEADER_CONTROL_ID) == null && result.controlId() != null) {
             headers.addString(HEADER_CONTROL_ID, result.controlId());
         }

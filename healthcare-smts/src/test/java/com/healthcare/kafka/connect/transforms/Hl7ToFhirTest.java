@@ -47,6 +47,8 @@ class Hl7ToFhirTest {
             + "PID|1||MRN1^^^HOSP^MR||DOE^JANE||19800101|F\r"
             + "PV1|1|I|4W^401^A^HOSP||||||||||||||||V1^^^HOSP^VN|||||||||||||||||||||||||20240312080000-0500\r";
     static final String MALFORMED_DOB = "MSH|^~\\&|EPIC|HOSP|||20240312||ADT^A01|CTRL43|P|2.5\rPID|1||MRN1^^^HOSP||DOE^JANE||19801341";
+    /** No patient identifier at all: the identity a transaction needs is unusable, so the message is routed. */
+    static final String NO_PATIENT_ID = "MSH|^~\\&|EPIC|HOSP|||20240312||ADT^A01|CTRL43|P|2.5\rPID|1||||DOE^JANE||19801341";
 
     private final Hl7ToFhir<SourceRecord> smt = new Hl7ToFhir<>();
 
@@ -116,7 +118,7 @@ class Hl7ToFhirTest {
     @Test
     void routesAFailedMessageWithItsOriginalValueToTheErrorTopic() {
         smt.configure(Map.of("error.topic", "fhir.errors"));
-        Struct original = struct(MALFORMED_DOB);
+        Struct original = struct(NO_PATIENT_ID);
         SourceRecord out = smt.apply(record(MESSAGE_SCHEMA, original));
         assertThat(out.topic()).isEqualTo("fhir.errors");
         assertThat(out.kafkaPartition()).isNull();
@@ -126,7 +128,7 @@ class Hl7ToFhirTest {
         assertThat(out.headers().lastWithName("hl7tofhir.error.class").value())
                 .isEqualTo("com.healthcare.kafka.connect.transforms.hl7tofhir.ConversionException");
         assertThat((String) out.headers().lastWithName("hl7tofhir.error.message").value())
-                .isEqualTo("PID-7 is not a valid HL7 date").doesNotContain("19801341");
+                .startsWith("PID-3 holds no patient identifier").doesNotContain("DOE");
         assertThat(out.headers().lastWithName("hl7tofhir.error.topic").value()).isEqualTo("hl7.ADT");
         assertThat(out.sourceOffset()).as("offsets still commit").isEqualTo(Map.of("seq", 7L));
 
@@ -150,17 +152,30 @@ class Hl7ToFhirTest {
     @Test
     void passthroughKeepsTopicAndValueAndFailThrows() {
         smt.configure(Map.of("behavior.on.error", "passthrough"));
-        SourceRecord out = smt.apply(record(Schema.STRING_SCHEMA, MALFORMED_DOB));
+        SourceRecord out = smt.apply(record(Schema.STRING_SCHEMA, NO_PATIENT_ID));
         assertThat(out.topic()).isEqualTo("hl7.ADT");
         assertThat(out.kafkaPartition()).isEqualTo(3);
-        assertThat(out.value()).isEqualTo(MALFORMED_DOB);
+        assertThat(out.value()).isEqualTo(NO_PATIENT_ID);
         assertThat(out.headers().lastWithName("hl7tofhir.error.message")).isNotNull();
 
         Hl7ToFhir<SourceRecord> failing = new Hl7ToFhir<>();
         failing.configure(Map.of("behavior.on.error", "FAIL"));
-        assertThatThrownBy(() -> failing.apply(record(Schema.STRING_SCHEMA, MALFORMED_DOB)))
-                .isInstanceOf(DataException.class).hasMessageContaining("CTRL42").hasMessageContaining("PID-7")
-                .hasMessageNotContaining("19801341");
+        assertThatThrownBy(() -> failing.apply(record(Schema.STRING_SCHEMA, NO_PATIENT_ID)))
+                .isInstanceOf(DataException.class).hasMessageContaining("CTRL42").hasMessageContaining("PID-3")
+                .hasMessageNotContaining("DOE");
+    }
+
+    @Test
+    void anUnreadableOptionalElementIsDroppedAndNamedInTheWarningsHeader() {
+        smt.configure(Map.of("error.topic", "fhir.errors"));
+        SourceRecord out = smt.apply(record(Schema.STRING_SCHEMA, MALFORMED_DOB));
+        assertThat(out.topic()).isEqualTo("hl7.ADT");
+        assertThat((String) out.value()).contains("\"resourceType\":\"Patient\"").doesNotContain("birthDate")
+                .doesNotContain("19801341");
+        assertThat((String) out.headers().lastWithName("hl7tofhir.warnings").value())
+                .isEqualTo("PID-7 (segment 2): not a valid HL7 date, dropped");
+        SourceRecord clean = smt.apply(record(Schema.STRING_SCHEMA, ADT));
+        assertThat(clean.headers().lastWithName("hl7tofhir.warnings")).isNull();
     }
 
     @Test

@@ -214,13 +214,27 @@ class MaskPhiTest {
     }
 
     @Test
-    void unrecognisedTextIsNeverPassedOnUnmaskedUnderAProfile() {
+    void unrecognisedTextIsRedactedWholeUnderAProfileNeverPassedOnNorFailed() {
         SourceRecord plain = record(null, null, Schema.STRING_SCHEMA, "Jane Doe called about her results");
-        assertThatThrownBy(() -> value("profile", "safe-harbor").apply(plain)).isInstanceOf(DataException.class)
-                .hasMessageNotContaining("Jane");
+        SourceRecord out = value("profile", "safe-harbor").apply(plain);
+        assertThat(out.value()).isEqualTo("");
+        assertThat(out.valueSchema()).isEqualTo(Schema.STRING_SCHEMA);
+        assertThat(out.headers().lastWithName(MaskPhi.HEADER_REDACTED).value()).isEqualTo("value");
+        assertThat((String) out.headers().lastWithName(MaskPhi.HEADER_REDACTED_REASON).value())
+                .contains("neither HL7 v2 nor JSON").doesNotContain("Jane");
         assertThat(value("rules", "after.ssn:redact").apply(plain)).isSameAs(plain);
-        assertThatThrownBy(() -> value("format", "hl7").apply(plain)).isInstanceOf(DataException.class)
-                .hasMessageContaining("HL7 v2").hasMessageNotContaining("Jane");
+        SourceRecord strict = value("format", "hl7", "rules", "PID-5:redact").apply(plain);
+        assertThat(strict.value()).isEqualTo("");
+        assertThat((String) strict.headers().lastWithName(MaskPhi.HEADER_REDACTED_REASON).value())
+                .contains("HL7 v2").doesNotContain("Jane");
+        byte[] garbage = {0x00, (byte) 0xff, 'J', 'a', 'n', 'e'};
+        SourceRecord bytes = value("fields", "PID.19").apply(record(null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                garbage));
+        assertThat((byte[]) bytes.value()).isEmpty();
+        assertThat(bytes.headers().lastWithName(MaskPhi.HEADER_REDACTED)).isNotNull();
+        SourceRecord badJson = value("profile", "safe-harbor").apply(record(null, null, Schema.STRING_SCHEMA,
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Doe\""));
+        assertThat(badJson.value()).isEqualTo("");
     }
 
     @Test
@@ -250,11 +264,33 @@ class MaskPhiTest {
                 .contains("unknown method 'scramble'").contains("keep-last:N");
         assertThat(errors(Map.of("fields", "MSH.2"))).containsOnlyKeys("fields");
         assertThat(errors(Map.of("profile", "hipaa"))).containsOnlyKeys("profile");
-        assertThat(errors(Map.of("format", "xml"))).containsOnlyKeys("format");
-        assertThat(errors(Map.of("dateshift.max.days", "0"))).containsOnlyKeys("dateshift.max.days");
-        assertThat(errors(Map.of("zip3.restricted", "36"))).containsOnlyKeys("zip3.restricted");
+        assertThat(errors(Map.of("format", "xml", "rules", "PID-5:redact"))).containsOnlyKeys("format");
+        assertThat(errors(Map.of("dateshift.max.days", "0", "profile", "safe-harbor")))
+                .containsOnlyKeys("dateshift.max.days");
+        assertThat(errors(Map.of("zip3.restricted", "36", "profile", "safe-harbor")))
+                .containsOnlyKeys("zip3.restricted");
         assertThat(errors(Map.of("profile", "pseudonymize", "hash.key", KEY))).isEmpty();
         assertThat(errors(Map.of("fields", "PID.19,PID.18,PID.11", "replacement", "[REDACTED]"))).isEmpty();
+    }
+
+    @Test
+    void validationRejectsRulesOnPathsThatCannotExistAndAProfileThatMasksNothing() {
+        assertThat(errors(Map.of())).containsOnlyKeys("profile").extractingByKey("profile").asString()
+                .contains("masks nothing");
+        assertThat(errors(Map.of("rules", "PID-5:keep"))).containsOnlyKeys("profile");
+        assertThatThrownBy(() -> value("profile", "none")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("masks nothing");
+        assertThat(errors(Map.of("rules", "PID-99:redact,XYZ-1:redact,Patient.adress:redact,Resource.nmae:redact",
+                "fields", "PV1.999"))).containsOnlyKeys("rules", "fields");
+        String rules = errors(Map.of("rules", "PID-99:redact,XYZ-1:redact,Patient.adress:redact")).get("rules")
+                .get(0);
+        assertThat(rules).contains("'PID-99': PID has 40 fields").contains("no segment XYZ")
+                .contains("'Patient.adress': no such element");
+        assertThatThrownBy(() -> value("rules", "PID-41:redact")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PID has 40 fields");
+        assertThat(errors(Map.of("rules", "ZPI-77:redact,QPD-9:redact,CTD-5:redact,Patient.contact.name.family:redact,"
+                + "Patient.deceased:year,Resource.identifier:redact,Observation.value:redact,after.anything:redact")))
+                .isEmpty();
     }
 
     @Test

@@ -26,4 +26,26 @@ public interface TaskMetricsMXBean {
     String getLastError();
 
     String[] getCursors();
+
+    /** Resources too large for Kafka, reported to the error topic instead. */
+    long getOversizedResources();
+
+    /** The largest current source offset of this task's types, in bytes (about its JSON size). */
+    long getLargestOffsetBytes();
+
+    /** Notified keys forgotten to keep the offset bounded (each may be emitted once more by polling). */
+    long getNotifiedForgotten();
+
+    /** Successful offset commits of the worker for this task (SourceTask.commit calls). */
+    long getOffsetCommits();
+
+    /** Time since the last successful offset commit (or the task start). */
+    long getMillisSinceOffsetCommit();
+
+    long getListenerConnectionsRefused();
+
+    /** Listener connections closed because their TLS handshake, headers or body missed the deadline. */
+    long getListenerTimeouts();
+
+    long getListenerMalformedRequests();
 }

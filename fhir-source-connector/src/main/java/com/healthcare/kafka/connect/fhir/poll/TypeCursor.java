@@ -27,6 +27,13 @@ import com.healthcare.kafka.connect.fhir.client.BundleReader.ResourceInfo;
  *   <li>Deletes: the {@code _since} of the next _history read (the server's time of the previous read) and the
  *   delete entries that read emitted, which the overlap may show again.</li>
  * </ul>
+ * The notified keys are bounded ({@link #NOTIFIED_MAX_CHARS}), so the offset stays far below the worker's 1 MB
+ * offset record however far notifications run ahead of polling. Past {@link #NOTIFIED_SOFT_CHARS} the owner asks
+ * for a search, which passes them and prunes them. Past the hard bound the oldest entry is forgotten. That keeps
+ * correctness: the set only ever turns an EMIT into a SKIP (for a version already emitted), and the watermark and
+ * the ids at it, which decide what the search may skip otherwise, are untouched; so forgetting an entry can make
+ * the search emit that version a second time (counted in {@link #evictedNotified()}), never skip a change.
+ * <p>
  * Not thread-safe: the owner serializes access (one lock per type).
  */
 public final class TypeCursor {
@@ -38,6 +45,11 @@ public final class TypeCursor {
     static final String DELETE_SEEN = "dseen";
     static final String FORMAT = "v";
 
+    /** Above this many characters of notified keys, a search should run to prune them. */
+    public static final int NOTIFIED_SOFT_CHARS = 32 * 1024;
+    /** The notified keys never take more than this many characters of the offset (about 1,000 UUID keys). */
+    public static final int NOTIFIED_MAX_CHARS = 64 * 1024;
+
     /** What to do with a resource the search or a notification returned. */
     public enum Decision { EMIT, SKIP }
 
@@ -45,6 +57,8 @@ public final class TypeCursor {
     private Instant watermark;
     private final Set<String> idsAtWatermark = new LinkedHashSet<>();
     private final Map<String, Instant> notified = new LinkedHashMap<>();
+    private long notifiedChars;
+    private long evictedNotified;
     private String deleteSince;
     private final Set<String> deleteSeen = new LinkedHashSet<>();
 
@@ -68,8 +82,7 @@ public final class TypeCursor {
         for (String entry : split(string(offset.get(NOTIFIED)))) {
             int at = entry.lastIndexOf('@');
             if (at > 0) {
-                cursor.notified.put(entry.substring(0, at),
-                        FhirSourceConnectorConfig.parseInstant(entry.substring(at + 1)));
+                cursor.remember(entry.substring(0, at), FhirSourceConnectorConfig.parseInstant(entry.substring(at + 1)));
             }
         }
         String ds = string(offset.get(DELETE_SINCE));
@@ -120,7 +133,7 @@ public final class TypeCursor {
                 return Decision.SKIP;
             }
         }
-        boolean alreadyNotified = notified.remove(key) != null;
+        boolean alreadyNotified = forget(key);
         advance(resource.lastUpdated(), lastUpdated, key);
         return alreadyNotified ? Decision.SKIP : Decision.EMIT;
     }
@@ -137,8 +150,33 @@ public final class TypeCursor {
         if (notified.containsKey(key)) {
             return Decision.SKIP;
         }
-        notified.put(key, lastUpdated);
+        remember(key, lastUpdated);
         return Decision.EMIT;
+    }
+
+    private void remember(String key, Instant lastUpdated) {
+        notified.put(key, lastUpdated);
+        notifiedChars += chars(key, lastUpdated);
+        Iterator<Map.Entry<String, Instant>> oldest = notified.entrySet().iterator();
+        while (notifiedChars > NOTIFIED_MAX_CHARS && oldest.hasNext()) {
+            Map.Entry<String, Instant> e = oldest.next();
+            notifiedChars -= chars(e.getKey(), e.getValue());
+            oldest.remove();
+            evictedNotified++;
+        }
+    }
+
+    private boolean forget(String key) {
+        Instant at = notified.remove(key);
+        if (at != null) {
+            notifiedChars -= chars(key, at);
+        }
+        return at != null;
+    }
+
+    /** The characters an entry takes in the offset: key, '@', instant and ','. */
+    private static long chars(String key, Instant at) {
+        return key.length() + 2 + at.toString().length();
     }
 
     private void advance(String text, Instant instant, String key) {
@@ -148,7 +186,9 @@ public final class TypeCursor {
             idsAtWatermark.clear();
             Iterator<Map.Entry<String, Instant>> it = notified.entrySet().iterator();
             while (it.hasNext()) {
-                if (it.next().getValue().isBefore(instant)) {
+                Map.Entry<String, Instant> e = it.next();
+                if (e.getValue().isBefore(instant)) {
+                    notifiedChars -= chars(e.getKey(), e.getValue());
                     it.remove(); // the search is past it and will never return it again
                 }
             }
@@ -170,6 +210,16 @@ public final class TypeCursor {
 
     public int pendingNotified() {
         return notified.size();
+    }
+
+    /** True when enough notified keys wait that a search should run now to prune them. */
+    public boolean notifiedBacklog() {
+        return notifiedChars > NOTIFIED_SOFT_CHARS;
+    }
+
+    /** Notified keys forgotten to keep the offset bounded; each may be emitted once more by the search. */
+    public long evictedNotified() {
+        return evictedNotified;
     }
 
     public String deleteSince() {

@@ -106,8 +106,8 @@ public final class TypeStream {
             for (int i = 0; i < emit.size(); i++) {
                 ResourceInfo r = (ResourceInfo) emit.get(i)[0];
                 Map<String, Object> offset = i == emit.size() - 1 ? newOffset : lastOffset;
-                batch.add(records.resource(type, r.id(), r.versionId(), r.lastUpdated(), (Instant) emit.get(i)[1],
-                        page.json(r), offset, "poll"));
+                batch.add(bounded(records.resource(type, r.id(), r.versionId(), r.lastUpdated(),
+                        (Instant) emit.get(i)[1], page.json(r), offset, "poll")));
             }
             queue(batch, newOffset);
             metrics.records.addAndGet(batch.size());
@@ -117,8 +117,11 @@ public final class TypeStream {
         }
     }
 
-    /** Result of a notification: a queued record to wait for, or nothing to wait for. */
-    public record NotificationOutcome(SourceRecord record, String reason) {
+    /**
+     * Result of a notification: a queued record to wait for, or nothing to wait for; {@code pollSoon} when the
+     * notified keys waiting for the search have grown enough that a search should run now (see TypeCursor).
+     */
+    public record NotificationOutcome(SourceRecord record, String reason, boolean pollSoon) {
     }
 
     /**
@@ -131,20 +134,20 @@ public final class TypeStream {
             throws InterruptedException {
         Instant lastUpdated = parse(r.lastUpdated());
         if (lastUpdated == null) {
-            return new NotificationOutcome(null, "no meta.lastUpdated");
+            return new NotificationOutcome(null, "no meta.lastUpdated", false);
         }
         lock.lockInterruptibly();
         try {
             if (cursor.notified(r, lastUpdated) == TypeCursor.Decision.SKIP) {
-                return new NotificationOutcome(null, "already emitted");
+                return new NotificationOutcome(null, "already emitted", false);
             }
             Map<String, Object> newOffset = cursor.toOffset();
-            SourceRecord record = records.resource(type, r.id(), r.versionId(), r.lastUpdated(), lastUpdated, json,
-                    newOffset, "subscription");
+            SourceRecord record = bounded(records.resource(type, r.id(), r.versionId(), r.lastUpdated(), lastUpdated,
+                    json, newOffset, "subscription"));
             beforeQueue.accept(record); // so a commitRecord racing with the queue finds its waiter
             queue(List.of(record), newOffset);
             metrics.records.incrementAndGet();
-            return new NotificationOutcome(record, null);
+            return new NotificationOutcome(record, null, cursor.notifiedBacklog());
         } finally {
             lock.unlock();
         }
@@ -194,10 +197,24 @@ public final class TypeStream {
         }
     }
 
+    /** The record, or its bounded error record when it is too large for Kafka (then logged and counted). */
+    private SourceRecord bounded(SourceRecord record) {
+        SourceRecord result = records.bounded(record);
+        if (result != record) {
+            metrics.oversized.incrementAndGet();
+            // the id stays out of the log (some servers build ids from identifiers); the error record names it
+            LOG.warn("A {} resource is too large for Kafka ({} bytes as stored); reported to {} instead and skipped",
+                    type, result.headers().lastWithName(RecordFactory.HEADER_ERROR_SIZE).value(), result.topic());
+        }
+        return result;
+    }
+
     private void queue(List<SourceRecord> batch, Map<String, Object> newOffset) throws InterruptedException {
         if (!batch.isEmpty()) {
             queue.put(batch);
             lastOffset = newOffset;
+            metrics.offsetSize(type, newOffset);
+            metrics.evictedNotified(type, cursor.evictedNotified());
         }
     }
 
@@ -206,7 +223,8 @@ public final class TypeStream {
         lock.lock();
         try {
             return type + "@" + (cursor.watermarkText() == null ? "-" : cursor.watermarkText()) + " (+"
-                    + cursor.idsAtWatermark() + " at it, " + cursor.pendingNotified() + " notified ahead)";
+                    + cursor.idsAtWatermark() + " at it, " + cursor.pendingNotified() + " notified ahead, "
+                    + cursor.evictedNotified() + " notified forgotten)";
         } finally {
             lock.unlock();
         }

@@ -1,19 +1,14 @@
 package com.healthcare.kafka.connect.fhir.subscription;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -29,15 +24,12 @@ import com.healthcare.kafka.connect.fhir.client.BundleReader;
 import com.healthcare.kafka.connect.fhir.client.FhirException;
 import com.healthcare.kafka.connect.fhir.poll.TaskMetrics;
 import com.healthcare.kafka.connect.fhir.poll.TypeStream;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
+import com.healthcare.kafka.connect.fhir.subscription.WebhookServer.Head;
+import com.healthcare.kafka.connect.fhir.subscription.WebhookServer.Response;
 
 /**
- * The rest-hook endpoint, on the JDK's own HTTP server (the plugin must bring what it needs; the worker's Jetty is
- * not visible to plugins). Every request must carry the secret header (401 otherwise). Then:
+ * The rest-hook endpoint, on {@link WebhookServer} (deadlines, connection limits, the secret checked before the
+ * body is read). Every request must carry the secret header (401 otherwise). Then:
  * <ul>
  *   <li>{@code PUT [path]/[type]/[id]} (HAPI's full-resource delivery) or a POST with a resource or Bundle: each
  *   resource becomes a record unless polling already emitted it; the answer is 200 only once every record has been
@@ -50,10 +42,21 @@ import com.sun.net.httpserver.HttpsServer;
 public final class NotificationListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
-    private static final int MAX_BODY = 32 * 1024 * 1024;
+    private static final long WARN_EVERY_MS = 10_000;
 
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
+    /**
+     * Where and how the listener runs.
+     *
+     * @param basePath the path of the channel endpoint ("" for the root)
+     * @param header   the secret header, "Name: value"
+     */
+    public record Settings(InetSocketAddress bind, SSLContext tls, SSLParameters tlsParameters, String basePath,
+                           String header, long ackTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs,
+                           int maxConnections, int maxConnectionsPerAddress, int maxBodyBytes) {
+    }
+
+    private final WebhookServer server;
+    private final WebhookServer.Counters counters = new WebhookServer.Counters();
     private final String basePath;
     private final String headerName;
     private final byte[] headerValue;
@@ -62,44 +65,40 @@ public final class NotificationListener implements AutoCloseable {
     private final PendingAcks acks;
     private final long ackTimeoutMs;
     private final TaskMetrics metrics;
+    private long lastRejectionWarning;
+    private long rejectionsSinceWarning;
 
     /**
-     * @param basePath    the path of the channel endpoint ("" for the root)
      * @param triggerPoll called with a resource type, or null for every subscribed type
      */
-    public NotificationListener(InetSocketAddress bind, SSLContext tls, SSLParameters tlsParameters, String basePath,
-                                String header, Map<String, TypeStream> streams, Consumer<String> triggerPoll,
-                                PendingAcks acks, long ackTimeoutMs, TaskMetrics metrics, String threadPrefix)
-            throws IOException {
+    public NotificationListener(Settings settings, Map<String, TypeStream> streams, Consumer<String> triggerPoll,
+                                PendingAcks acks, TaskMetrics metrics, String threadPrefix) throws IOException {
+        String header = settings.header();
         int colon = header.indexOf(':');
         this.headerName = header.substring(0, colon).trim();
         this.headerValue = header.substring(colon + 1).trim().getBytes(StandardCharsets.UTF_8);
+        String basePath = settings.basePath();
         this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
         this.streams = streams;
         this.triggerPoll = triggerPoll;
         this.acks = acks;
-        this.ackTimeoutMs = ackTimeoutMs;
+        this.ackTimeoutMs = settings.ackTimeoutMs();
         this.metrics = metrics;
-        if (tls != null) {
-            HttpsServer https = HttpsServer.create(bind, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    params.setSSLParameters(tlsParameters);
-                }
-            });
-            this.server = https;
-        } else {
-            this.server = HttpServer.create(bind, 64);
-        }
-        // a notification holds its thread until Kafka acknowledges; when all are busy the dispatcher itself waits
-        this.executor = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
-            Thread t = new Thread(r, threadPrefix + "-webhook");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        WebhookServer.Limits limits = new WebhookServer.Limits(settings.headerTimeoutMs(), settings.bodyTimeoutMs(),
+                settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.maxBodyBytes());
+        this.server = new WebhookServer(settings.bind(), settings.tls(), settings.tlsParameters(), limits,
+                new WebhookServer.Handler() {
+                    @Override
+                    public Response precheck(Head head) {
+                        return NotificationListener.this.precheck(head);
+                    }
+
+                    @Override
+                    public Response handle(Head head, byte[] body) {
+                        return NotificationListener.this.handle(head, body);
+                    }
+                }, counters, threadPrefix);
+        metrics.bindListener(counters.refusedConnections::get, counters.timedOut::get, counters.malformed::get);
     }
 
     public void start() {
@@ -107,68 +106,54 @@ public final class NotificationListener implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
         acks.failAll();
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (!(path.equals(basePath) || path.startsWith(basePath + "/") || (basePath.isEmpty()))) {
-                respond(exchange, 404, "error", "not-found", "No notification endpoint at this path");
-                return;
-            }
-            if (!authorized(exchange)) {
-                metrics.notificationsRejected.incrementAndGet();
-                LOG.warn("Rejected a notification from {} without the expected {} header",
-                        exchange.getRemoteAddress().getAddress().getHostAddress(), headerName);
-                respond(exchange, 401, "error", "security", "Missing or wrong " + headerName + " header");
-                return;
-            }
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String pathType = typeFromPath(path);
-            switch (method) {
-                case "POST", "PUT" -> handleBody(exchange, pathType);
-                case "DELETE" -> {
-                    triggerPoll.accept(pathType != null && streams.containsKey(pathType) ? pathType : null);
-                    metrics.notificationsAccepted.incrementAndGet();
-                    respond(exchange, 200, "information", "informational", "Delete noted; polling now");
-                }
-                default -> respond(exchange, 405, "error", "not-supported", "Use POST or PUT");
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Notification handling failed: {}", e.toString());
+    /** Path, secret and method, before a byte of the body is read. */
+    private Response precheck(Head head) {
+        String path = head.path();
+        if (!(path.equals(basePath) || path.startsWith(basePath + "/") || basePath.isEmpty())) {
+            return response(404, "error", "not-found", "No notification endpoint at this path");
         }
+        if (!authorized(head)) {
+            metrics.notificationsRejected.incrementAndGet();
+            warnRejected(head);
+            return response(401, "error", "security", "Missing or wrong " + headerName + " header");
+        }
+        return switch (head.method()) {
+            case "POST", "PUT", "DELETE" -> null;
+            default -> response(405, "error", "not-supported", "Use POST or PUT");
+        };
     }
 
-    private void handleBody(HttpExchange exchange, String pathType) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
+    private Response handle(Head head, byte[] body) {
+        String pathType = typeFromPath(head.path());
+        if ("DELETE".equals(head.method())) {
+            triggerPoll.accept(pathType != null && streams.containsKey(pathType) ? pathType : null);
+            metrics.notificationsAccepted.incrementAndGet();
+            return response(200, "information", "informational", "Delete noted; polling now");
         }
-        if (body.length > MAX_BODY) {
-            respond(exchange, 413, "error", "too-costly", "Notification body too large");
-            return;
-        }
+        return handleBody(body);
+    }
+
+    private Response handleBody(byte[] body) {
         if (isBlank(body)) {
             // R4 "empty" payload: something matching the criteria changed; fetch it from the watermark
             triggerPoll.accept(null);
             metrics.notificationsAccepted.incrementAndGet();
-            respond(exchange, 200, "information", "informational", "Polling now");
-            return;
+            return response(200, "information", "informational", "Polling now");
         }
         BundleReader.Page page;
         try {
             page = BundleReader.read(body, "Notification");
         } catch (FhirException e) {
-            respond(exchange, 400, "error", "structure", "The body is not FHIR JSON");
-            return;
+            return response(400, "error", "structure", "The body is not FHIR JSON");
         }
         List<BundleReader.ResourceInfo> resources = new ArrayList<>();
         for (BundleReader.Entry entry : page.entries()) {
@@ -182,9 +167,8 @@ public final class NotificationListener implements AutoCloseable {
             for (BundleReader.ResourceInfo r : resources) {
                 TypeStream stream = streams.get(r.resourceType());
                 if (stream == null || r.id() == null) {
-                    respond(exchange, 422, "error", "not-supported", "Resource type " + r.resourceType()
+                    return response(422, "error", "not-supported", "Resource type " + r.resourceType()
                             + " is not streamed by this connector task");
-                    return;
                 }
                 TypeStream.NotificationOutcome outcome = stream.notification(r, page.json(r), record -> {
                     records.add(record);
@@ -193,22 +177,24 @@ public final class NotificationListener implements AutoCloseable {
                 if (outcome.record() == null && "no meta.lastUpdated".equals(outcome.reason())) {
                     triggerPoll.accept(r.resourceType());
                 }
+                if (outcome.pollSoon()) {
+                    // many notified resources wait for the search to pass them: let it, so the offset stays small
+                    triggerPoll.accept(r.resourceType());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            respond(exchange, 503, "error", "transient", "Connector task is stopping");
-            return;
+            return response(503, "error", "transient", "Connector task is stopping");
         }
         int status = awaitAll(records, waits);
         if (status == 200) {
             metrics.notificationsAccepted.incrementAndGet();
-            respond(exchange, 200, "information", "informational", "Written to Kafka");
+            return response(200, "information", "informational", "Written to Kafka");
         } else if (status == 500) {
-            respond(exchange, 500, "error", "exception", "The worker did not write the record to Kafka (dropped or "
+            return response(500, "error", "exception", "The worker did not write the record to Kafka (dropped or "
                     + "filtered)");
-        } else {
-            respond(exchange, 503, "error", "transient", "Not yet written to Kafka; retry later");
         }
+        return response(503, "error", "transient", "Not yet written to Kafka; retry later");
     }
 
     private int awaitAll(List<SourceRecord> records, List<CompletableFuture<Boolean>> waits) {
@@ -233,8 +219,8 @@ public final class NotificationListener implements AutoCloseable {
         return status;
     }
 
-    private boolean authorized(HttpExchange exchange) {
-        List<String> values = exchange.getRequestHeaders().get(headerName);
+    private boolean authorized(Head head) {
+        List<String> values = head.headers().get(headerName.toLowerCase(java.util.Locale.ROOT));
         if (values == null || values.size() != 1) {
             return false;
         }
@@ -260,15 +246,21 @@ public final class NotificationListener implements AutoCloseable {
         return true;
     }
 
-    private static void respond(HttpExchange exchange, int status, String severity, String code, String text)
-            throws IOException {
-        String json = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"" + severity
-                + "\",\"code\":\"" + code + "\",\"diagnostics\":\"" + text.replace("\"", "'") + "\"}]}";
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/fhir+json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private static Response response(int status, String severity, String code, String text) {
+        return new Response(status, WebhookServer.outcome(severity, code, text));
+    }
+
+    /** One WARN per ten seconds at most: a flood of forged requests must not flood the log. */
+    private synchronized void warnRejected(Head head) {
+        long now = System.currentTimeMillis();
+        if (now - lastRejectionWarning < WARN_EVERY_MS) {
+            rejectionsSinceWarning++;
+            return;
         }
+        LOG.warn("Rejected a notification from {} without the expected {} header{}",
+                head.remote().getHostAddress(), headerName, rejectionsSinceWarning == 0 ? ""
+                        : " (" + rejectionsSinceWarning + " more rejected since the last warning)");
+        lastRejectionWarning = now;
+        rejectionsSinceWarning = 0;
     }
 }

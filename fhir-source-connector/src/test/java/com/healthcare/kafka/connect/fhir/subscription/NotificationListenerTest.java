@@ -45,9 +45,10 @@ class NotificationListenerTest {
         TaskMetrics metrics = new TaskMetrics();
         TypeStream stream = new TypeStream("Observation", TypeCursor.restore(null, null),
                 new RecordFactory("fhir.", "http://fhir"), queue, metrics);
-        listener = new NotificationListener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null,
-                "/hook", "X-Token: s3cret", Map.of("Observation", stream), t -> triggered.add(String.valueOf(t)),
-                acks, 1500, metrics, "test");
+        listener = new NotificationListener(new NotificationListener.Settings(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null, "/hook", "X-Token: s3cret",
+                1500, 10_000, 10_000, 64, 16, 1 << 20), Map.of("Observation", stream),
+                t -> triggered.add(String.valueOf(t)), acks, metrics, "test");
         listener.start();
         endpoint = "http://127.0.0.1:" + listener.port() + "/hook";
     }

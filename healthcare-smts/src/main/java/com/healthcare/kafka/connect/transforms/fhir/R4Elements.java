@@ -38,6 +38,11 @@ public final class R4Elements {
         return Holder.TABLE_INSTANCE;
     }
 
+    /** Every R4 resource type name. */
+    public Set<String> resourceTypes() {
+        return resourceTypes;
+    }
+
     /** Whether {@code name} is an R4 resource type ({@code Patient}, {@code Observation} ...). */
     public boolean isResourceType(String name) {
         return resourceTypes.contains(name);

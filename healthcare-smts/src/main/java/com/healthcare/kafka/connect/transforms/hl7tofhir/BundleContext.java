@@ -42,6 +42,10 @@ final class BundleContext {
 
     Entry patient;
     JsonObject patientIdentifier;
+    /** The PID the current patient comes from (MRG reads its account number, PID-18). */
+    V2Segment patientSegment;
+    /** MRG-5/MRG-6 prior visit number, for the Encounter of the PV1 that follows the MRG. */
+    JsonObject priorVisit;
     Entry encounter;
 
     // Segment group state: what later segments (NTE, OBX, RXR, AIx...) attach to.
@@ -57,6 +61,8 @@ final class BundleContext {
     Entry immunization;
     Entry medicationRequest;
     Entry appointment;
+    /** The SCH of the appointment: SCH-11 timing applies last, as the fallback. */
+    V2Segment schedule;
     Entry document;
     Entry coverage;
     Entry condition;
@@ -73,7 +79,7 @@ final class BundleContext {
 
     BundleContext(V2Message msg, DataTypes types) {
         this.msg = msg;
-        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4));
+        this.types = types.forSender(msg.msh().get(3), msg.msh().get(4), country(msg));
         this.settings = types.settings();
         this.messageCode = nz(msg.messageCode());
         this.event = nz(msg.triggerEvent());
@@ -84,6 +90,16 @@ final class BundleContext {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-1/SHA-256", e);
         }
+    }
+
+    /** MSH-17 country code, else the first patient address's country (PID-11.6); null when neither is given. */
+    private static String country(V2Message msg) {
+        String c = msg.msh().get(17);
+        if (c == null) {
+            V2Segment pid = msg.first("PID");
+            c = pid == null ? null : pid.get(11, 6);
+        }
+        return c;
     }
 
     private static String nz(String s) {
@@ -98,6 +114,7 @@ final class BundleContext {
         Entry e = byFullUrl.get(fullUrl);
         if (e == null) {
             e = new Entry(type, fullUrl);
+            e.source = types.current();
             byFullUrl.put(fullUrl, e);
             entries.add(e);
         }
@@ -111,14 +128,46 @@ final class BundleContext {
 
     /** An entry keyed by a business identifier, written per the authoritative/create-if-absent rule. */
     Entry identified(String type, JsonObject identifier, boolean authoritative) {
+        return identified(type, identifier, authoritative, null);
+    }
+
+    /**
+     * An entry keyed by a business identifier, told apart by {@code discriminator} from a distinct item of this
+     * message that shares the identifier (real feeds reuse one placer number for several tests, one OBX-21 for
+     * several results). The first item keeps the identifier's entry; when a second one with another discriminator
+     * claims it, each gets an entry of its own, and both are written conditionally on a derived identifier (the
+     * business identifier and the discriminator) instead of the shared one, so neither overwrites the other.
+     * A null discriminator (nothing to tell items apart by) means the same item.
+     */
+    Entry identified(String type, JsonObject identifier, boolean authoritative, String discriminator) {
         String key = key(identifier);
         Entry e = entry(type, key);
-        e.key = key;
+        if (e.key == null) {
+            e.key = key;
+            e.discriminator = discriminator;
+        } else if (discriminator != null && e.discriminator != null && !discriminator.equals(e.discriminator)) {
+            Entry base = e;
+            e = entry(type, key + "\u0000" + discriminator);
+            if (e.key == null) {
+                e.key = key + "|" + discriminator;
+                e.discriminator = discriminator;
+                e.distinctIdentifier = derivedIdentifier(type, key, discriminator);
+                if (base.distinctIdentifier == null) {
+                    base.distinctIdentifier = derivedIdentifier(type, key, base.discriminator);
+                    if (base.hasRequest()) {
+                        base.requestBy(base.distinctIdentifier);
+                    }
+                }
+            }
+        } else if (e.discriminator == null) {
+            e.discriminator = discriminator;
+        }
         if (!e.hasRequest()) {
+            JsonObject by = e.distinctIdentifier != null ? e.distinctIdentifier : identifier;
             if (authoritative) {
-                e.updateBy(identifier);
+                e.updateBy(by);
             } else {
-                e.createBy(identifier);
+                e.createBy(by);
             }
         }
         return e;
@@ -383,7 +432,9 @@ final class BundleContext {
             JsonObject r = e.resource;
             if (!r.has("identifier")) {
                 r.add("identifier", identifier);
-                if (hd.get(2) != null && ("ISO".equalsIgnoreCase(hd.get(3)) || "UUID".equalsIgnoreCase(hd.get(3)))) {
+                // Only a valid OID or UUID becomes a URN (an invalid one is just part of the name).
+                if (hd.get(2) != null && (("ISO".equalsIgnoreCase(hd.get(3)) && Uris.isOid(hd.get(2)))
+                        || ("UUID".equalsIgnoreCase(hd.get(3)) && Uris.isUuid(hd.get(2))))) {
                     r.add("identifier", new JsonObject().put("system", "urn:ietf:rfc:3986").put("value",
                             ("ISO".equalsIgnoreCase(hd.get(3)) ? "urn:oid:" : "urn:uuid:") + hd.get(2)));
                 }
@@ -452,8 +503,44 @@ final class BundleContext {
         return types;
     }
 
+    /**
+     * The last check before the Bundle is written: entries that share a business identifier with a distinct item
+     * carry their derived identifier; no two entries may claim the same conditional identity with different
+     * content (the server would apply one and lose the other), so that fails the message naming both segments.
+     */
+    void checkIdentities() {
+        Map<String, Entry> claims = null;
+        for (Entry e : entries) {
+            if (e.distinctIdentifier != null) {
+                JsonArray ids = e.resource.arr("identifier");
+                if (!ids.contains(e.distinctIdentifier)) {
+                    ids.add(e.distinctIdentifier);
+                }
+            }
+            if (!e.hasRequest()) {
+                continue;
+            }
+            if (claims == null) {
+                claims = new HashMap<>();
+            }
+            String claim = e.method.equals("PUT") ? e.url : e.url + "?" + e.ifNoneExist;
+            Entry other = claims.putIfAbsent(claim, e);
+            if (other != null && !JsonWriter.write(other.resource).equals(JsonWriter.write(e.resource))) {
+                throw new ConversionException("two different " + e.type + " resources claim the same identity "
+                        + "(" + e.type + " " + (e.key == null ? "" : "identifier " + e.key.replace("|", " ")).strip()
+                        + ") from " + segmentName(other.source) + " and " + segmentName(e.source)
+                        + "; neither is kept over the other");
+            }
+        }
+    }
+
+    private static String segmentName(V2Segment s) {
+        return s == null ? "the message" : s.name() + " (segment " + (s.position() + 1) + ")";
+    }
+
     /** Serialises the Bundle; {@code head} holds Bundle-level elements written before the entries. */
     String write(JsonObject bundleHead, int rawLength) {
+        checkIdentities();
         // A Bundle is about ten times the size of its message: sized up front, the builder is not copied while growing.
         StringBuilder b = new StringBuilder(Math.max(8192, rawLength * 12));
         JsonObject bundle = bundleHead;

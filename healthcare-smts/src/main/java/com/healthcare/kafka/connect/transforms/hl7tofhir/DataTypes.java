@@ -28,20 +28,34 @@ final class DataTypes {
     private final UcumUnits ucum;
     /** Sending application and facility, scoping local coding systems ("L", "99zzz"); null for none. */
     private final String sender;
+    /**
+     * The message's country (MSH-17, else the patient's address country): TRUE for the US, FALSE for another
+     * country, null when the message does not say. A US social security number system needs it.
+     */
+    private final Boolean us;
+    /** Per-message view only: the segment being mapped, and what was dropped on the way (null until a warning). */
+    private V2Segment current;
+    private java.util.List<String> warnings;
 
     DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum) {
-        this(tables, settings, ucum, null);
+        this(tables, settings, ucum, null, null);
     }
 
-    private DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum, String sender) {
+    private DataTypes(MappingTables tables, ConversionSettings settings, UcumUnits ucum, String sender, Boolean us) {
         this.tables = tables;
         this.settings = settings;
         this.ucum = ucum;
         this.sender = sender;
+        this.us = us;
     }
 
     /** A view for one message: local coding systems get the sender's name, since they are its own. */
     DataTypes forSender(String sendingApplication, String sendingFacility) {
+        return forSender(sendingApplication, sendingFacility, null);
+    }
+
+    /** As {@link #forSender(String, String)}, with the message's country code (ISO 3166, any form) when known. */
+    DataTypes forSender(String sendingApplication, String sendingFacility, String country) {
         StringBuilder b = new StringBuilder();
         if (sendingApplication != null) {
             b.append(sendingApplication);
@@ -49,7 +63,12 @@ final class DataTypes {
         if (sendingFacility != null) {
             b.append(b.length() > 0 ? "." : "").append(sendingFacility);
         }
-        return new DataTypes(tables, settings, ucum, b.length() == 0 ? null : b.toString());
+        Boolean inUs = null;
+        if (country != null) {
+            String c = country.strip().toUpperCase(Locale.ROOT);
+            inUs = c.equals("USA") || c.equals("US") || c.equals("840");
+        }
+        return new DataTypes(tables, settings, ucum, b.length() == 0 ? null : b.toString(), inUs);
     }
 
     MappingTables tables() {
@@ -60,9 +79,42 @@ final class DataTypes {
         return settings;
     }
 
+    // ---------------------------------------------------------------- warnings
+
+    /** Marks the segment being mapped (named in warnings). */
+    void at(V2Segment segment) {
+        this.current = segment;
+    }
+
+    V2Segment current() {
+        return current;
+    }
+
+    /**
+     * Records that an optional element was dropped: "where: why" with the segment's position. No value is quoted
+     * (it may be PHI).
+     */
+    void warn(String where, String why) {
+        if (warnings == null) {
+            warnings = new java.util.ArrayList<>(2);
+        }
+        String w = where + (current == null ? "" : " (segment " + (current.position() + 1) + ")") + ": " + why;
+        if (warnings.size() < 20 && !warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+
+    /** Warnings so far, in message order; empty when none. */
+    java.util.List<String> warnings() {
+        return warnings == null ? java.util.List.of() : warnings;
+    }
+
     // ---------------------------------------------------------------- dates and times
 
-    /** FHIR dateTime of a DTM/TS/DT field, or null; an invalid value fails the conversion naming the field. */
+    /**
+     * FHIR dateTime of a DTM/TS/DT field, or null. Dates are optional elements: an invalid one is dropped with a
+     * warning ({@link #requiredDateTime} where the resource cannot do without it).
+     */
     String dateTime(V2Segment s, int field) {
         return dateTime(s.get(field), where(s, field));
     }
@@ -74,7 +126,21 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toDateTime(settings.zone());
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 timestamp");
+            warn(where, "not a valid HL7 timestamp, dropped");
+            return null;
+        }
+    }
+
+    /** A dateTime the resource requires: an invalid value fails the conversion naming the field. */
+    String requiredDateTime(V2Segment s, int field) {
+        String v = s.get(field);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return V2Time.parse(v).toDateTime(settings.zone());
+        } catch (IllegalArgumentException e) {
+            throw new ConversionException(where(s, field) + " is not a valid HL7 timestamp");
         }
     }
 
@@ -85,7 +151,8 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toInstant(settings.zone());
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 timestamp");
+            warn(where, "not a valid HL7 timestamp, dropped");
+            return null;
         }
     }
 
@@ -96,7 +163,8 @@ final class DataTypes {
         try {
             return V2Time.parse(v).toDate();
         } catch (IllegalArgumentException e) {
-            throw new ConversionException(where + " is not a valid HL7 date");
+            warn(where, "not a valid HL7 date, dropped");
+            return null;
         }
     }
 
@@ -203,13 +271,13 @@ final class DataTypes {
      */
     String identifierSystem(String namespace, String universalId, String universalIdType) {
         if (namespace != null) {
-            String mapped = tables.identifierSystem(namespace);
+            String mapped = usOnly(namespace, tables.identifierSystem(namespace));
             if (mapped != null) {
                 return mapped;
             }
         }
         if (universalId != null) {
-            String mapped = tables.identifierSystem(universalId);
+            String mapped = usOnly(universalId, tables.identifierSystem(universalId));
             if (mapped != null) {
                 return mapped;
             }
@@ -228,6 +296,29 @@ final class DataTypes {
             }
         }
         return namespace == null ? null : local(namespace);
+    }
+
+    static final String US_SSN = "http://hl7.org/fhir/sid/us-ssn";
+    /** Authority names that are the US Social Security Administration whatever the message's country. */
+    private static final Set<String> US_SSA = Set.of("SSA", "USSSA", "2.16.840.1.113883.4.1");
+
+    /**
+     * An authority merely named "SSN" (or any other name a site maps to us-ssn) is a US social security number
+     * only in a US message: elsewhere it is some national number, kept under its own name.
+     */
+    private String usOnly(String authority, String mapped) {
+        if (US_SSN.equals(mapped) && !US_SSA.contains(authority.toUpperCase(Locale.ROOT)) && !Boolean.TRUE.equals(us)) {
+            return null;
+        }
+        return mapped;
+    }
+
+    /**
+     * The system of a social security number given without an authority (PID-19, NK1-37, CX.5 "SS"): us-ssn
+     * unless the message is from another country, then local + "SSN".
+     */
+    String ssnSystem() {
+        return Boolean.FALSE.equals(us) ? local("SSN") : US_SSN;
     }
 
     /** Identifier.system from an HD composite (or an HD inside a component). */
@@ -420,6 +511,9 @@ final class DataTypes {
         String system = identifierSystem(authority);
         if (system == null && type != null) {
             system = tables.identifierTypeSystem(type);
+            if (US_SSN.equals(system)) {
+                system = ssnSystem();
+            }
         }
         JsonObject id = new JsonObject();
         if (type != null) {

@@ -24,10 +24,17 @@ final class EncounterMapper {
         String admit = pv1.get(44);
         // A PV1 that says nothing about a visit (A28/A31 "PV1|1|N", the VXU "PV1|1|R" of immunization registries)
         // would only create an empty Encounter.
-        if (visitNumber.get(1) == null && admit == null && !pv1.has(3) && !pv1.has(7) && !pv1.has(45)) {
+        if (visitNumber.get(1) == null && admit == null && !pv1.has(3) && !pv1.has(7) && !pv1.has(45)
+                && ctx.priorVisit == null) {
             return;
         }
         JsonObject visitId = t.identifier(visitNumber);
+        boolean fromVisitNumber = visitId != null;
+        if (visitId == null && ctx.priorVisit != null) {
+            // A45 and kin without PV1-19: the visit the MRG names is the one moved to this patient.
+            visitId = ctx.priorVisit;
+            ctx.priorVisit = null;
+        }
         Entry e;
         boolean owner = ctx.owns("ADT");
         if (visitId != null) {
@@ -49,6 +56,7 @@ final class EncounterMapper {
         identifiers.add(visitId);
         identifiers.add(t.identifier(pv1.first(50)));
         r.put("identifier", identifiers);
+        MergeMapper.priorVisitOnEncounter(ctx, e, fromVisitNumber);
 
         String discharge = pv1.get(45);
         String status = null;

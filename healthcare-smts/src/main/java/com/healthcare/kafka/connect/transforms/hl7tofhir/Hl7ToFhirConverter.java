@@ -25,6 +25,10 @@ public final class Hl7ToFhirConverter {
         this.types = new DataTypes(tables, settings, new UcumUnits(tables));
     }
 
+    DataTypes types() {
+        return types;
+    }
+
     public ConversionSettings settings() {
         return settings;
     }
@@ -51,6 +55,7 @@ public final class Hl7ToFhirConverter {
         List<V2Segment> segments = msg.segments();
         for (int i = 1; i < segments.size(); i++) {
             V2Segment segment = segments.get(i);
+            ctx.types.at(segment);
             try {
                 map(ctx, segment);
             } catch (ConversionException e) {
@@ -67,6 +72,7 @@ public final class Hl7ToFhirConverter {
         ImmunizationMapper.finish(ctx);
         DocumentMapper.finish(ctx);
         ScheduleMapper.finish(ctx);
+        ctx.types.at(null);
         if (ctx.patient == null && ctx.appointment == null) {
             throw new ConversionException(code + " message has no PID segment to convert");
         }
@@ -78,7 +84,7 @@ public final class Hl7ToFhirConverter {
         }
         String json = ctx.write(HeaderMapper.bundleHead(ctx), text.length());
         return new Result(json, List.copyOf(ctx.resourceTypes()), msg.controlId(),
-                code + (msg.triggerEvent() == null ? "" : "^" + msg.triggerEvent()));
+                code + (msg.triggerEvent() == null ? "" : "^" + msg.triggerEvent()), ctx.types.warnings());
     }
 
     private static void map(BundleContext ctx, V2Segment s) {
@@ -99,7 +105,7 @@ public final class Hl7ToFhirConverter {
                 PatientMapper.nk1(ctx, s);
                 break;
             case "MRG":
-                PatientMapper.mrg(ctx, s);
+                MergeMapper.mrg(ctx, s);
                 break;
             case "PV1":
                 EncounterMapper.pv1(ctx, s);
@@ -197,8 +203,11 @@ public final class Hl7ToFhirConverter {
         private final List<String> resourceTypes;
         private final String controlId;
         private final String messageType;
+        private final List<String> warnings;
 
-        Result(String json, List<String> resourceTypes, String controlId, String messageType) {
+        Result(String json, List<String> resourceTypes, String controlId, String messageType,
+               List<String> warnings) {
+            this.warnings = List.copyOf(warnings);
             this.json = json;
             this.resourceTypes = resourceTypes;
             this.controlId = controlId;
@@ -217,6 +226,14 @@ public final class Hl7ToFhirConverter {
 
         public String controlId() {
             return controlId;
+        }
+
+        /**
+         * Optional elements dropped because they could not be read ("OBX-14 (segment 7): not a valid HL7
+         * timestamp, dropped"), for the {@code hl7tofhir.warnings} header; empty when none.
+         */
+        public List<String> warnings() {
+            return warnings;
         }
 
         /** MSH-9.1^MSH-9.2, e.g. ADT^A01. */

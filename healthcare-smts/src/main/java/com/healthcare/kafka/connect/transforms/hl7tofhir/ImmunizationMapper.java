@@ -30,7 +30,7 @@ final class ImmunizationMapper {
         if (vaccine == null) {
             throw new ConversionException("RXA-5 (administered code) is empty; Immunization.vaccineCode is required");
         }
-        String when = t.dateTime(rxa, 3);
+        String when = t.requiredDateTime(rxa, 3);
         if (when == null) {
             throw new ConversionException("RXA-3 (administration start) is empty; Immunization.occurrence is required");
         }
@@ -45,7 +45,8 @@ final class ImmunizationMapper {
         if (key == null) {
             key = ctx.derivedIdentifier("Immunization", ctx.patientKey(), firstCode(vaccine), rxa.get(3));
         }
-        Entry e = ctx.identified("Immunization", key, ctx.owns("VXU"));
+        // Registries often repeat one ORC number for every dose: the vaccine and its date tell doses apart.
+        Entry e = ctx.identified("Immunization", key, ctx.owns("VXU"), firstCode(vaccine) + "|" + rxa.get(3));
         ctx.immunization = e;
         JsonObject r = e.resource;
         r.put("identifier", BundleContext.identifiers(filler, placer, key));
@@ -249,7 +250,7 @@ final class ImmunizationMapper {
             key = ctx.derivedIdentifier("MedicationRequest", ctx.patientKey(), firstCode(medication),
                     orc == null ? ctx.messageKey("RX") : String.valueOf(orc.get(9)));
         }
-        Entry e = ctx.identified("MedicationRequest", key, ctx.owns("RDE", "ORM", "OMP"));
+        Entry e = ctx.identified("MedicationRequest", key, ctx.owns("RDE", "ORM", "OMP"), firstCode(medication));
         ctx.medicationRequest = e;
         JsonObject r = e.resource;
         r.put("identifier", BundleContext.identifiers(placer, filler, key));

@@ -23,7 +23,11 @@ import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Time;
 final class OrderMapper {
 
     private static final String V2_0203 = "PLAC";
-    private static final Pattern RANGE = Pattern.compile("\\s*(-?\\d+(?:\\.\\d+)?)\\s*-\\s*(-?\\d+(?:\\.\\d+)?)\\s*");
+    /** OBX-7 "4.3-6.2", "4.3 - 6.2", "4.3 to 6.2" (also with a trailing unit or a "(" note after the numbers). */
+    private static final Pattern RANGE = Pattern.compile(
+            "\\s*(-?\\d*\\.?\\d+)\\s*(?:-|\u2013|to|TO|To)\\s*(-?\\d*\\.?\\d+)\\s*");
+    /** OBX-7 "<5", "<=5", ">10", ">= 10": one bound. */
+    private static final Pattern BOUND = Pattern.compile("\\s*(<=|>=|<|>)\\s*(-?\\d*\\.?\\d+)\\s*");
     private static final Pattern COMPARED = Pattern.compile("\\s*(<=|>=|<|>)\\s*(-?\\d*\\.?\\d+)\\s*");
     private static final Set<String> LAB_SECTIONS = Set.of("LAB", "CH", "HM", "MB", "SR", "BLB", "SP", "CP",
             "MCB", "MYC", "PAR", "VR", "TX", "URN", "CG", "OSL", "AU", "BG", "PAT", "IMM", "HLA");
@@ -122,7 +126,9 @@ final class OrderMapper {
         if (key == null) {
             key = ctx.derivedIdentifier("ServiceRequest", ctx.patientKey(), ctx.messageKey("order-" + ctx.orderIndex));
         }
-        Entry e = ctx.identified("ServiceRequest", key, ctx.owns("ORM", "OML"));
+        // Several OBRs under one placer/filler number with different tests are distinct orders (real feeds do
+        // this): the service code tells them apart.
+        Entry e = ctx.identified("ServiceRequest", key, ctx.owns("ORM", "OML"), serviceCode(ctx, obr));
         ctx.serviceRequest = e;
         JsonObject r = e.resource;
         r.put("identifier", BundleContext.identifiers(placer, filler, key));
@@ -150,10 +156,19 @@ final class OrderMapper {
         r.put("subject", ctx.patientRef());
         r.put("encounter", ctx.encounterRef());
         String occurrence = obr != null ? t.dateTime(obr, 6) : null;
-        if (occurrence == null && orc != null) {
-            occurrence = t.dateTime(orc.get(7, 4), "ORC-7.4");
+        // ORC-7 (else OBR-27, v2.3-2.4) quantity/timing: with an end (TQ.5) the order covers a period.
+        V2Composite tq = orc != null && !orc.first(7).isEmpty() ? orc.first(7) : obr != null ? obr.first(27) : null;
+        String tqWhere = orc != null && !orc.first(7).isEmpty() ? "ORC-7" : "OBR-27";
+        String tqEnd = tq == null ? null : t.dateTime(tq.get(5), tqWhere + ".5");
+        if (tqEnd != null) {
+            r.put("occurrencePeriod", new JsonObject().put("start", t.dateTime(tq.get(4), tqWhere + ".4"))
+                    .put("end", tqEnd));
+        } else {
+            if (occurrence == null && tq != null) {
+                occurrence = t.dateTime(tq.get(4), tqWhere + ".4");
+            }
+            r.put("occurrenceDateTime", occurrence);
         }
-        r.put("occurrenceDateTime", occurrence);
         if (orc != null) {
             r.put("authoredOn", t.dateTime(orc, 9));
         }
@@ -169,6 +184,20 @@ final class OrderMapper {
         }
         applyTiming(ctx, e);
         return e;
+    }
+
+    /** OBR-4 as an identity discriminator (first coding system|code, else text); null without an OBR. */
+    private static String serviceCode(BundleContext ctx, V2Segment obr) {
+        if (obr == null) {
+            return null;
+        }
+        V2Composite c = obr.first(4);
+        if (c.isEmpty()) {
+            return null;
+        }
+        String code = c.get(1) != null ? c.get(3) + "|" + c.get(1) : c.get(4) != null ? c.get(6) + "|" + c.get(4)
+                : c.get(2);
+        return code;
     }
 
     private static String requestStatus(BundleContext ctx, V2Segment orc) {
@@ -201,7 +230,7 @@ final class OrderMapper {
             key = ctx.derivedIdentifier("DiagnosticReport", ctx.patientKey(),
                     ctx.messageKey("order-" + ctx.orderIndex));
         }
-        Entry e = ctx.identified("DiagnosticReport", key, true);
+        Entry e = ctx.identified("DiagnosticReport", key, true, serviceCode(ctx, obr));
         ctx.diagnosticReport = e;
         JsonObject r = e.resource;
         r.put("identifier", BundleContext.identifiers(filler, placer, key));
@@ -293,6 +322,9 @@ final class OrderMapper {
     static void tq1(BundleContext ctx, V2Segment tq1) {
         if (ctx.appointment != null && ctx.pendingOrc == null) {
             ScheduleMapper.timing(ctx, tq1.get(7), tq1.get(8), "TQ1-7/TQ1-8");
+            V2Composite duration = tq1.first(13);
+            ctx.appointment.resource.putIfAbsent("minutesDuration", ScheduleMapper.minutes(ctx, duration.get(1),
+                    duration.component(2).get(1), "TQ1-13"));
             return;
         }
         ctx.tq1 = tq1;
@@ -314,6 +346,7 @@ final class OrderMapper {
             r.remove("occurrenceDateTime");
             r.put("occurrencePeriod", new JsonObject().put("start", start).put("end", end));
         } else if (start != null) {
+            r.remove("occurrencePeriod");
             r.put("occurrenceDateTime", start);
         }
         String priority = t.mappedCode(tq1.get(9), "priority");
@@ -349,7 +382,7 @@ final class OrderMapper {
         } else {
             identifier = ctx.derivedIdentifier("Observation", observationKey(ctx, obx, code));
         }
-        Entry e = ctx.identified("Observation", identifier, !ctx.owns("ORM", "OML", "SIU"));
+        Entry e = ownEntry(ctx, "Observation", identifier, !ctx.owns("ORM", "OML", "SIU"), obx, code);
         ctx.observation = e;
         JsonObject r = e.resource;
         r.put("identifier", new JsonArray().add(identifier));
@@ -389,15 +422,7 @@ final class OrderMapper {
         }
         String range = obx.get(7);
         if (range != null) {
-            JsonObject rr = new JsonObject();
-            Matcher m = RANGE.matcher(range);
-            if (m.matches() && r.get("valueQuantity") instanceof JsonObject) {
-                JsonObject q = (JsonObject) r.get("valueQuantity");
-                rr.put("low", simpleQuantity(JsonNumber.parseDecimal(m.group(1)), q));
-                rr.put("high", simpleQuantity(JsonNumber.parseDecimal(m.group(2)), q));
-            }
-            rr.put("text", range);
-            r.add("referenceRange", rr);
+            r.add("referenceRange", referenceRange(ctx, range, r.get("valueQuantity"), obx));
         }
         r.put("method", t.codeableConcept(obx.first(17), null));
         r.put("bodySite", t.codeableConcept(obx.first(20), "0163"));
@@ -418,6 +443,46 @@ final class OrderMapper {
             ImmunizationMapper.fromObservation(ctx, obx, code, r);
         }
         ctx.notesTo(e, "note");
+    }
+
+    /**
+     * The entry of one OBX: OBX-21 may be shared by several OBX segments (real feeds repeat the order's number
+     * there), and each OBX is an item of its own: told apart by OBX-3 and OBX-4, else by its position.
+     */
+    private static Entry ownEntry(BundleContext ctx, String type, JsonObject identifier, boolean authoritative,
+                                  V2Segment obx, JsonObject code) {
+        String discriminator = firstCodingKey(code) + "|" + nz(obx.get(4));
+        Entry e = ctx.identified(type, identifier, authoritative, discriminator);
+        if (e.source != obx) {
+            e = ctx.identified(type, identifier, authoritative, discriminator + "|" + (obx.position() + 1));
+        }
+        return e;
+    }
+
+    /**
+     * OBX-7 to a referenceRange: low/high from "4.3-6.2", "4.3 to 6.2", "<5" (high only), ">10" (low only), in
+     * the unit of the value (else OBX-6); the text is always kept.
+     */
+    static JsonObject referenceRange(BundleContext ctx, String range, Object value, V2Segment obx) {
+        JsonObject rr = new JsonObject();
+        Matcher m = RANGE.matcher(range);
+        Matcher b = m.matches() ? null : BOUND.matcher(range);
+        if (m.matches() || b.matches()) {
+            JsonObject unit = value instanceof JsonObject ? (JsonObject) value : ctx.types.quantity(null, obx.first(6));
+            if (m.matches()) {
+                JsonNumber low = JsonNumber.parseDecimal(m.group(1));
+                JsonNumber high = JsonNumber.parseDecimal(m.group(2));
+                if (low != null && high != null
+                        && new java.math.BigDecimal(low.toString()).compareTo(new java.math.BigDecimal(high.toString())) <= 0) {
+                    rr.put("low", simpleQuantity(low, unit));
+                    rr.put("high", simpleQuantity(high, unit));
+                }
+            } else {
+                rr.put(b.group(1).startsWith("<") ? "high" : "low",
+                        simpleQuantity(JsonNumber.parseDecimal(b.group(2)), unit));
+            }
+        }
+        return rr.put("text", range);
     }
 
     private static boolean hasValue(JsonObject r) {
@@ -574,13 +639,17 @@ final class OrderMapper {
             case "DT":
             case "DTM":
             case "TS":
-                target.put("valueDateTime", t.dateTime(v.get(1), where));
-                return;
             case "TM":
+                // The value is the result itself: when it is not a valid date or time it is kept as text.
                 try {
-                    target.put("valueTime", V2Time.toTime(v.get(1)));
+                    if (type.equals("TM")) {
+                        target.put("valueTime", V2Time.toTime(v.get(1)));
+                    } else if (v.get(1) != null) {
+                        target.put("valueDateTime", V2Time.parse(v.get(1)).toDateTime(ctx.settings.zone()));
+                    }
                 } catch (IllegalArgumentException e) {
-                    throw new ConversionException("OBX-5 is not a valid HL7 time");
+                    t.warn(where, "not a valid HL7 " + (type.equals("TM") ? "time" : "timestamp") + ", kept as text");
+                    target.put("valueString", v.wholeText());
                 }
                 return;
             case "NR": {
@@ -703,7 +772,8 @@ final class OrderMapper {
             identifier = ctx.derivedIdentifier("DocumentReference",
                     observationKey(ctx, obx, code != null ? code : new JsonObject().put("text", "ED")));
         }
-        Entry e = ctx.identified("DocumentReference", identifier, true);
+        Entry e = ownEntry(ctx, "DocumentReference", identifier, true, obx,
+                code != null ? code : new JsonObject().put("text", "ED"));
         JsonObject r = e.resource;
         r.put("identifier", new JsonArray().add(identifier));
         r.put("status", "current");

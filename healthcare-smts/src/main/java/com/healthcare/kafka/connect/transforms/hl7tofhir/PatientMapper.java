@@ -1,6 +1,5 @@
 package com.healthcare.kafka.connect.transforms.hl7tofhir;
 
-import java.util.List;
 import java.util.Set;
 
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonArray;
@@ -22,6 +21,7 @@ final class PatientMapper {
     /** PID: starts a patient; every later segment refers to it. */
     static void pid(BundleContext ctx, V2Segment pid) {
         DataTypes t = ctx.types;
+        Entry previous = ctx.patient;
         JsonArray identifiers = new JsonArray();
         java.util.Set<String> seen = new java.util.HashSet<>();
         JsonObject key = null;
@@ -49,9 +49,9 @@ final class PatientMapper {
             }
         }
         String ssn = pid.get(19);
-        if (ssn != null && seen.add("http://hl7.org/fhir/sid/us-ssn|" + ssn)) {
+        if (ssn != null && seen.add(t.ssnSystem() + "|" + ssn)) {
             identifiers.add(new JsonObject().put("type", t.identifierType("SS"))
-                    .put("system", "http://hl7.org/fhir/sid/us-ssn").put("value", ssn));
+                    .put("system", t.ssnSystem()).put("value", ssn));
         }
         V2Composite dln = pid.first(20);
         if (dln.get(1) != null) {
@@ -75,8 +75,11 @@ final class PatientMapper {
         } else {
             patient = ctx.entry("Patient", ctx.messageKey("PID-" + pid.position()));
         }
+        MergeMapper.linkPatients(ctx, previous, patient);
         ctx.patient = patient;
         ctx.patientIdentifier = key;
+        ctx.patientSegment = pid;
+        ctx.priorVisit = null;
         ctx.encounter = null;
         JsonObject p = patient.resource;
         p.put("identifier", identifiers);
@@ -107,9 +110,10 @@ final class PatientMapper {
 
         String dob = pid.get(7);
         if (dob != null) {
-            p.put("birthDate", t.date(dob, "PID-7"));
-            V2Time parsed = V2Time.parse(dob);
-            if (parsed.hasTime()) {
+            String birthDate = t.date(dob, "PID-7");
+            p.put("birthDate", birthDate);
+            V2Time parsed = birthDate == null ? null : V2Time.parse(dob);
+            if (parsed != null && parsed.hasTime()) {
                 p.put("_birthDate", new JsonObject().add("extension", new JsonObject()
                         .put("url", EXT + "patient-birthTime")
                         .put("valueDateTime", parsed.toDateTime(ctx.settings.zone()))));
@@ -306,7 +310,7 @@ final class PatientMapper {
         String ssn = nk1.get(37);
         if (ssn != null) {
             identifiers.add(new JsonObject().put("type", t.identifierType("SS"))
-                    .put("system", "http://hl7.org/fhir/sid/us-ssn").put("value", ssn));
+                    .put("system", t.ssnSystem()).put("value", ssn));
         }
         if (key == null) {
             key = ctx.derivedIdentifier("RelatedPerson", ctx.patientKey(),
@@ -330,49 +334,5 @@ final class PatientMapper {
         if (language != null) {
             r.add("communication", new JsonObject().put("language", language));
         }
-    }
-
-    /**
-     * MRG (A34, A40 ...): the prior patient becomes inactive with {@code link replaced-by} the surviving
-     * patient, which gets {@code link replaces}.
-     */
-    static void mrg(BundleContext ctx, V2Segment mrg) {
-        if (ctx.patient == null) {
-            throw new ConversionException("MRG without a preceding PID");
-        }
-        DataTypes t = ctx.types;
-        List<V2Composite> prior = mrg.repetitions(1);
-        if (prior.isEmpty()) {
-            prior = mrg.repetitions(4);
-        }
-        JsonArray identifiers = new JsonArray();
-        JsonObject key = null;
-        for (V2Composite cx : prior) {
-            JsonObject id = t.identifier(cx);
-            if (id == null) {
-                continue;
-            }
-            if (id.getString("system") == null) {
-                id.put("system", t.local(ctx.senderKey.replace('^', '.') + ".patient"));
-            }
-            identifiers.add(id);
-            if (key == null) {
-                key = id;
-            }
-        }
-        if (key == null) {
-            throw new ConversionException("MRG-1 holds no prior patient identifier");
-        }
-        Entry old = ctx.identified("Patient", key, true);
-        JsonObject o = old.resource;
-        o.put("identifier", identifiers);
-        o.put("active", Boolean.FALSE);
-        for (V2Composite xpn : mrg.repetitions(7)) {
-            o.add("name", t.humanName(xpn));
-        }
-        o.add("link", new JsonObject().put("other", ctx.patientRef()).put("type", "replaced-by"));
-        JsonObject survivor = ctx.patient.resource;
-        survivor.put("active", Boolean.TRUE);
-        survivor.add("link", new JsonObject().put("other", old.reference()).put("type", "replaces"));
     }
 }

@@ -3,6 +3,7 @@ package com.healthcare.kafka.connect.transforms.hl7tofhir;
 import java.util.Locale;
 
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonArray;
+import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonNumber;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonObject;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Composite;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
@@ -42,13 +43,9 @@ final class ScheduleMapper {
             r.add("reasonCode", t.codeableConcept(reason, "0276"));
         }
         r.put("appointmentType", t.codeableConcept(sch.first(8), "0277"));
-        Integer duration = minutes(sch.get(9), sch.get(10, 1));
-        r.put("minutesDuration", duration);
-        V2Composite tq = sch.first(11);
-        timing(ctx, tq.get(4), tq.get(5), "SCH-11");
-        if (!r.has("end") && r.has("start") && duration != null) {
-            r.put("end", ClinicalMapper.plusMinutes(r.getString("start"), duration));
-        }
+        r.put("minutesDuration", minutes(ctx, sch.get(9), sch.get(10, 1), "SCH-9/SCH-10"));
+        // SCH-11 (deprecated since v2.5) is only the fallback: TQ1 and the AIS/AIG/AIL/AIP that follow win.
+        ctx.schedule = sch;
         for (int f : new int[] {12, 16, 20}) {
             for (V2Composite xcn : sch.repetitions(f)) {
                 addParticipant(r, new JsonObject().put("actor", ctx.practitioner(xcn)).put("status", "accepted"));
@@ -100,23 +97,39 @@ final class ScheduleMapper {
         }
     }
 
-    /** A duration in minutes from a number and its unit (minutes when absent). */
-    static Integer minutes(String amount, String unit) {
-        Integer n = DataTypes.positiveInt(amount);
+    /**
+     * A duration in minutes from a number and its unit (ISO+/UCUM or spelled out: s, min, h, d, wk; minutes when
+     * absent); null, with a warning, for a unit that is not a span of time.
+     */
+    static Integer minutes(BundleContext ctx, String amount, String unit, String where) {
+        JsonNumber n = JsonNumber.parseDecimal(amount);
         if (n == null) {
             return null;
         }
-        String u = unit == null ? "MIN" : unit.toUpperCase(Locale.ROOT);
-        if (u.startsWith("H")) {
-            return n * 60;
+        double v = Double.parseDouble(n.toString());
+        double factor;
+        switch (unit == null ? "MIN" : unit.strip().toUpperCase(Locale.ROOT)) {
+            case "S": case "SEC": case "SECS": case "SECOND": case "SECONDS":
+                factor = 1.0 / 60;
+                break;
+            case "MIN": case "MINS": case "MINUTE": case "MINUTES": case "M": case "MN":
+                factor = 1;
+                break;
+            case "H": case "HR": case "HRS": case "HOUR": case "HOURS":
+                factor = 60;
+                break;
+            case "D": case "DAY": case "DAYS":
+                factor = 60 * 24;
+                break;
+            case "WK": case "W": case "WEEK": case "WEEKS":
+                factor = 60 * 24 * 7;
+                break;
+            default:
+                ctx.types.warn(where, "duration unit is not s, min, h, d or wk; duration dropped");
+                return null;
         }
-        if (u.startsWith("D")) {
-            return n * 60 * 24;
-        }
-        if (u.startsWith("S")) {
-            return Math.max(1, n / 60);
-        }
-        return n;
+        long minutes = Math.round(v * factor);
+        return minutes > 0 && minutes <= Integer.MAX_VALUE ? (int) minutes : null;
     }
 
     static void ais(BundleContext ctx, V2Segment ais) {
@@ -127,8 +140,9 @@ final class ScheduleMapper {
         r.add("serviceType", ctx.types.codeableConcept(ais.first(3), null));
         String start = ais.get(4);
         timing(ctx, start, null, "AIS-4");
-        Integer duration = minutes(ais.get(7), ais.get(8, 1));
-        if (!r.has("end") && r.has("start") && duration != null) {
+        Integer duration = minutes(ctx, ais.get(7), ais.get(8, 1), "AIS-7/AIS-8");
+        if (!r.has("end") && r.has("start") && duration != null && start != null
+                && r.getString("start").equals(ctx.types.instant(start, "AIS-4"))) {
             r.put("end", ClinicalMapper.plusMinutes(r.getString("start"), duration));
             r.putIfAbsent("minutesDuration", duration);
         }
@@ -195,7 +209,7 @@ final class ScheduleMapper {
             return null;
         }
         JsonObject p = new JsonObject().put("start", s);
-        Integer minutes = minutes(duration, unit);
+        Integer minutes = minutes(ctx, duration, unit, where);
         if (minutes != null && s.length() > 10) {
             p.put("end", ClinicalMapper.plusMinutes(s, minutes));
         }
@@ -229,6 +243,14 @@ final class ScheduleMapper {
             return;
         }
         JsonObject r = a.resource;
+        if (ctx.schedule != null) {
+            V2Composite tq = ctx.schedule.first(11);
+            timing(ctx, tq.get(4), tq.get(5), "SCH-11");
+            Integer duration = r.get("minutesDuration") instanceof Integer ? (Integer) r.get("minutesDuration") : null;
+            if (!r.has("end") && r.has("start") && duration != null) {
+                r.put("end", ClinicalMapper.plusMinutes(r.getString("start"), duration));
+            }
+        }
         if (ctx.patient != null) {
             JsonArray participants = r.arr("participant");
             JsonArray withPatient = new JsonArray().add(new JsonObject().put("actor", ctx.patientRef())

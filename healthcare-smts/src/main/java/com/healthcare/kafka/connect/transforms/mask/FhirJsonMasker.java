@@ -182,16 +182,33 @@ public final class FhirJsonMasker {
         }
     }
 
+    /** An Address whose state, country or postalCode holds something else than its code (a city as state). */
+    private boolean addressOutOfPlace(ObjectNode address) {
+        JsonNode state = address.get("state");
+        JsonNode country = address.get("country");
+        JsonNode zip = address.get("postalCode");
+        return (state != null && !(state.isTextual() && AddressCodes.state(state.asText())))
+                || (country != null && !(country.isTextual() && AddressCodes.country(country.asText())))
+                || (zip != null && !(zip.isTextual() && fn.zip3(zip.asText()) != null));
+    }
+
     /** Marks a text value the date sweep leaves as it is. */
     private static final JsonNode UNCHANGED = TextNode.valueOf("");
 
     /** The date sweep on a text value: {@link #UNCHANGED}, a new node, or null to remove it. */
     private JsonNode sweepText(String name, String text, String patient) {
-        if (sweeps.dates() == null || text.length() < 7 || !Character.isDigit(text.charAt(0))) {
+        if (sweeps.dates() == null) {
+            return UNCHANGED;
+        }
+        boolean dateElement = FhirSweeps.isDateElement(name);
+        if (!dateElement && (text.length() < 7 || !Character.isDigit(text.charAt(0)))) {
             return UNCHANGED;
         }
         DateText date = DateText.parse(text);
-        if (date == null || !date.finerThanYear()) {
+        if (date == null) {
+            return dateElement ? null : UNCHANGED; // fail-closed: a date element the parser cannot read goes
+        }
+        if (!date.finerThanYear()) {
             return UNCHANGED;
         }
         if (sweeps.dates() == MaskMethod.YEAR) {
@@ -201,6 +218,15 @@ public final class FhirJsonMasker {
     }
 
     private void sweepObject(ObjectNode object, FhirRules.Node node, String patient) {
+        if (sweeps.addresses() && (object.has("state") || object.has("country")) && addressOutOfPlace(object)) {
+            // masked whole, but a valid state code
+            String state = object.path("state").asText("");
+            object.removeAll();
+            if (AddressCodes.state(state)) {
+                object.put("state", state);
+            }
+            return;
+        }
         if (sweeps.phiExtensions()) {
             removePhiExtensions(object.get("extension"));
             removePhiExtensions(object.get("modifierExtension"));

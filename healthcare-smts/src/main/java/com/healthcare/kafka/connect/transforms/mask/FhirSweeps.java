@@ -38,6 +38,24 @@ record FhirSweeps(MaskMethod dates, boolean references, MaskRule referenceIdenti
             "patient-birthTime", "relatedperson-birthPlace", "humanname-mothers-family", "humanname-partner-name",
             "humanname-own-name", "patient-adoptionInfo");
 
+    /** R4 elements of type date, dateTime or instant that are not named after their type. */
+    static final Set<String> DATE_ELEMENTS = Set.of("start", "end", "issued", "lastUpdated", "timestamp",
+            "authoredOn", "recorded", "created", "sent", "received", "when", "time");
+
+    /**
+     * Whether an element holds a date, dateTime or instant by its name ({@code birthDate}, {@code effectiveDateTime},
+     * {@code date}, {@code period.start} ...): such a value the parser cannot read is removed, not kept.
+     */
+    static boolean isDateElement(String name) {
+        return name.startsWith("date") || name.endsWith("Date") || name.endsWith("DateTime")
+                || name.endsWith("Instant") || DATE_ELEMENTS.contains(name);
+    }
+
+    /** Under a profile: an Address with parts out of place is masked whole but a valid state code. */
+    boolean addresses() {
+        return dates != null;
+    }
+
     boolean any() {
         return dates != null || references || attachments || ages || phiExtensions || bundleRequests;
     }

@@ -21,10 +21,17 @@ public final class Hl7TextMasker {
 
     private final Hl7Rules rules;
     private final MaskFunctions fn;
+    /** Under a profile: a line that is not a segment (text after a stray LF in a note, garbage) is emptied. */
+    private final boolean failClosed;
 
     public Hl7TextMasker(Hl7Rules rules, MaskFunctions fn) {
+        this(rules, fn, false);
+    }
+
+    public Hl7TextMasker(Hl7Rules rules, MaskFunctions fn, boolean failClosed) {
         this.rules = rules;
         this.fn = fn;
+        this.failClosed = failClosed;
     }
 
     /** Whether {@code text} looks like HL7 v2 ER7: it starts (after white space) with MSH, FHS or BHS. */
@@ -70,13 +77,19 @@ public final class Hl7TextMasker {
                 firstPatient = patient;
                 patientSeen = true;
             }
+            IdentitySweep.People people = failClosed
+                    ? IdentitySweep.collect(text, segments, i, end, delimiters, rules) : IdentitySweep.People.NONE;
             for (int s = i; s < end; s++) {
                 int[] seg = segments.get(s);
                 out.append(text, last, seg[0]);
                 if (isHeader(text, seg[0], seg[1])) {
                     delimiters = Delimiters.of(text, seg[0], seg[1]);
                 }
+                int mark = out.length();
                 maskSegment(text, seg[0], seg[1], delimiters, patient, out);
+                if (!people.isEmpty() && IdentitySweep.swept(text, seg[0], seg[1])) {
+                    IdentitySweep.scrub(out, mark, people);
+                }
                 last = seg[1];
             }
             i = end;
@@ -145,7 +158,12 @@ public final class Hl7TextMasker {
 
     private void maskSegment(String text, int start, int end, Delimiters d, String patient, StringBuilder out) {
         if (end - start < 4 || text.charAt(start + 3) != d.field) {
-            out.append(text, start, end);
+            if (!failClosed || isSegmentName(text, start, end)) {
+                out.append(text, start, end);
+            }
+            return; // not a segment: no rule can find its parts, so under a profile none of it is passed on
+        }
+        if (failClosed && !isSegmentName(text, start, start + 3)) {
             return;
         }
         String name = text.substring(start, start + 3);
@@ -212,8 +230,22 @@ public final class Hl7TextMasker {
         }
     }
 
+    /** A bare segment name (3 characters, [A-Z][A-Z0-9]{2}) with no fields. */
+    private static boolean isSegmentName(String text, int start, int end) {
+        if (end - start != 3) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(i > start && c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Start offsets of the fields of text[start, end), plus end + 1 as the last entry. */
-    private static int[] fieldStarts(String text, int start, int end, char sep) {
+    static int[] fieldStarts(String text, int start, int end, char sep) {
         int[] starts = new int[32];
         int n = 0;
         starts[n++] = start;
@@ -232,7 +264,7 @@ public final class Hl7TextMasker {
         return java.util.Arrays.copyOf(starts, n);
     }
 
-    private static String field(String text, int[] starts, int k) {
+    static String field(String text, int[] starts, int k) {
         return text.substring(starts[k], starts[k + 1] - 1);
     }
 
@@ -256,7 +288,7 @@ public final class Hl7TextMasker {
         return new String[] {type, "90+"};
     }
 
-    private static List<String> splitAll(String text, int start, int end, char sep) {
+    static List<String> splitAll(String text, int start, int end, char sep) {
         List<String> parts = new ArrayList<>(32);
         int from = start;
         for (int i = start; i < end; i++) {
@@ -299,6 +331,11 @@ public final class Hl7TextMasker {
             return apply(fr.rule, rep, d, patient);
         }
         List<String> comps = splitAll(rep, 0, rep.length(), d.component);
+        if (failClosed && isAddress(fr) && outOfPlace(comps, d)) {
+            // masked whole, but a valid state code
+            String state = comps.size() > 3 ? d.unescape(comps.get(3)).trim() : "";
+            return AddressCodes.state(state) ? String.valueOf(d.component).repeat(3) + d.escape(state) : "";
+        }
         for (int c = 0; c < comps.size(); c++) {
             int number = c + 1;
             ComponentRules cr = number < fr.components.length ? fr.components[number] : null;
@@ -306,6 +343,28 @@ public final class Hl7TextMasker {
             comps.set(c, cr == null ? apply(fr.rule, text, d, patient) : maskComponent(text, cr, fr.rule, d, patient));
         }
         return trimTrailing(String.join(String.valueOf(d.component), comps), d.component);
+    }
+
+    /** The profiles' address rule (PhiElements.address): redacted, state and country kept, ZIP to zip3. */
+    private static boolean isAddress(FieldRules fr) {
+        return fr.rule != null && fr.rule.method() == MaskMethod.REDACT && fr.components.length > 5
+                && method(fr.components[4]) == MaskMethod.KEEP && method(fr.components[5]) == MaskMethod.ZIP3;
+    }
+
+    private static MaskMethod method(ComponentRules cr) {
+        return cr == null || cr.rule == null || cr.subs != null ? null : cr.rule.method();
+    }
+
+    /** Whether a part the address rule keeps holds something else than its code, or the ZIP is no ZIP. */
+    private boolean outOfPlace(List<String> comps, Delimiters d) {
+        String state = comps.size() > 3 ? d.unescape(comps.get(3)) : "";
+        String zip = comps.size() > 4 ? d.unescape(comps.get(4)) : "";
+        String country = comps.size() > 5 ? d.unescape(comps.get(5)) : "";
+        String type = comps.size() > 6 ? d.unescape(comps.get(6)) : "";
+        return (!isEmptyValue(state) && !AddressCodes.state(state))
+                || (!isEmptyValue(zip) && fn.zip3(zip) == null)
+                || (!isEmptyValue(country) && !AddressCodes.country(country))
+                || (!isEmptyValue(type) && !AddressCodes.type(type));
     }
 
     private String maskComponent(String comp, ComponentRules cr, MaskRule inherited, Delimiters d, String patient) {

@@ -133,7 +133,9 @@ public final class MaskFunctions {
 
     /**
      * An age over 89 becomes {@code 90+}; a date becomes its year, or null when that year implies an age over 89
-     * today. Other text is removed.
+     * today. Other text is removed: an age is 1 to 3 digits and at most a unit of years ({@code 45}, {@code 45 y},
+     * {@code 45 years}), so a date the parser does not know ({@code 19-Jan-1970}, {@code 3 Feb 1961}) is never
+     * taken for an age and passed on.
      */
     public String age90(String value) {
         DateText date = DateText.parse(value);
@@ -145,11 +147,17 @@ public final class MaskFunctions {
         while (digits < trimmed.length() && Character.isDigit(trimmed.charAt(digits))) {
             digits++;
         }
-        if (digits == 0 || digits > 3) {
+        if (digits == 0 || digits > 3 || !isYearUnit(trimmed.substring(digits).trim())) {
             return null;
         }
         int age = Integer.parseInt(trimmed.substring(0, digits));
         return age > 89 ? "90+" : trimmed;
+    }
+
+    private static final Set<String> YEAR_UNITS = Set.of("", "y", "yr", "yrs", "year", "years", "a");
+
+    private static boolean isYearUnit(String unit) {
+        return unit.length() <= 5 && YEAR_UNITS.contains(unit.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Whether someone born in {@code year} may be over 89 now (conservative: only the year is known). */

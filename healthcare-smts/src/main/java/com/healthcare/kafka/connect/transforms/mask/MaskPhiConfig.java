@@ -44,8 +44,9 @@ public final class MaskPhiConfig {
                             + " null). 'pseudonymize': identifiers become keyed HMAC pseudonyms and dates shift by a"
                             + " per-patient offset, the rest as safe-harbor; it is NOT Safe Harbor (expert"
                             + " determination or limited data set). 'none': only 'rules' and 'fields'."
-                            + " docs/phi-masking.md lists every element.",
-                    GROUP, 1, Width.SHORT, "Profile")
+                            + " docs/phi-masking.md lists every element. A configuration that masks nothing"
+                            + " (profile none, no rules, no fields) is rejected.",
+                    GROUP, 1, Width.SHORT, "Profile", new RulesValidator.MasksNothing())
             .define(RULES, Type.LIST, "", new RulesValidator(), Importance.HIGH,
                     "Rules path:method[:argument], comma-separated, that add to or override the profile. Paths:"
                             + " HL7 v2 SEG-n[.c[.s]] (PID-19, PID-11.5; dotted PID.19 too), FHIR"
@@ -73,8 +74,9 @@ public final class MaskPhiConfig {
                             "fhir"), Importance.MEDIUM,
                     "What the values are. 'auto' recognises Structs and Maps, the HL7 source's Struct, HL7 v2 text"
                             + " (string or bytes starting with MSH, FHS or BHS), FHIR JSON (a resourceType),"
-                            + " other JSON, and JsonConverter envelopes. A string it cannot recognise fails the"
-                            + " record when a profile or a text rule is set (it is never passed on unmasked).",
+                            + " other JSON, and JsonConverter envelopes. A value it cannot read (such as a source's"
+                            + " error record of raw bytes) is redacted whole when a profile or a text rule is set,"
+                            + " with the header maskphi.redacted: never passed on unmasked, never a task failure.",
                     GROUP, 7, Width.SHORT, "Format")
             .define(FREE_TEXT, Type.STRING, "redact", ConfigDef.CaseInsensitiveValidString.in("redact", "keep"),
                     Importance.MEDIUM,
@@ -129,6 +131,9 @@ public final class MaskPhiConfig {
             if (!rule.isBlank()) {
                 rules.add(MaskRule.parse(rule));
             }
+        }
+        if (profile == Profile.NONE && rules.stream().allMatch(r -> r.method() == MaskMethod.KEEP)) {
+            throw new ConfigException(PROFILE, config.getString(PROFILE), RulesValidator.PROBLEM);
         }
         Password key = config.getPassword(HASH_KEY);
         String problem = HashKeyRecommender.problem(profile, rules, key == null ? null : key.value());

@@ -185,6 +185,11 @@ public final class PhiElements {
         remove("NK1-38", "Next of kin birth place");
         remove("NK1-40", "Next of kin telecommunication");
         remove("NK1-41", "Contact person's telecommunication");
+        remove("CTD-2", "Contact name");
+        address("CTD-3", "Contact address");
+        remove("CTD-4", "Contact location");
+        remove("CTD-5", "Contact communication information (phone, e-mail)");
+        id("CTD-7", "Contact identifiers");
         cx("PV1-5", "Preadmit number");
         cx("PV1-19", "Visit number");
         date("PV1-25", "Contract effective date");

@@ -57,7 +57,7 @@ public final class PhiMasker {
         this.rules = new RuleSets(settings);
         this.fn = new MaskFunctions(settings.hashKey(), settings.replacement(), settings.restrictedZip3(),
                 settings.maxShiftDays(), clock);
-        this.hl7 = new Hl7TextMasker(rules.hl7, fn);
+        this.hl7 = new Hl7TextMasker(rules.hl7, fn, settings.profile() != Profile.NONE);
         this.fhir = new FhirJsonMasker(rules.fhir, rules.sweeps, fn);
         boolean documents = settings.format() == Format.AUTO && (!rules.hl7.isEmpty() || !fhir.isEmpty());
         MaskMethod dateSweep = rules.sweeps.dates();
@@ -200,8 +200,8 @@ public final class PhiMasker {
             throw unexpected("text that is not JSON", "FHIR JSON");
         }
         if (rules.textRules && format == Format.AUTO) {
-            throw new DataException("MaskPhi: the value is text that is neither HL7 v2 nor JSON, so it cannot be"
-                    + " masked; it is not passed on unmasked (set format, or route such records elsewhere)");
+            throw new DataException("MaskPhi: the value is neither HL7 v2 nor JSON, so it cannot be masked;"
+                    + " it is redacted whole");
         }
         return value;
     }
@@ -235,9 +235,12 @@ public final class PhiMasker {
         return (byte[]) result;
     }
 
+    /** MSH, FHS or BHS and a field separator that is not a letter, digit or white space (as for text). */
     private static boolean isHeader(byte[] b, int i) {
-        return (b[i] == 'M' && b[i + 1] == 'S' && b[i + 2] == 'H') || (b[i] == 'F' && b[i + 1] == 'H'
+        boolean name = (b[i] == 'M' && b[i + 1] == 'S' && b[i + 2] == 'H') || (b[i] == 'F' && b[i + 1] == 'H'
                 && b[i + 2] == 'S') || (b[i] == 'B' && b[i + 1] == 'H' && b[i + 2] == 'S');
+        char sep = (char) (b[i + 3] & 0xff);
+        return name && sep > ' ' && sep < 0x7f && !Character.isLetterOrDigit(sep);
     }
 
     /** The charset MSH-18 names (read from the ASCII header), UTF-8 otherwise. */

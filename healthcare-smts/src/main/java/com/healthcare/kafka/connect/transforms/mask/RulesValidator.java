@@ -17,7 +17,10 @@ final class RulesValidator implements ConfigDef.Validator {
                 continue;
             }
             try {
-                MaskRule.parse(rule);
+                String missing = PathChecks.problem(MaskRule.parse(rule).path());
+                if (missing != null) {
+                    problems.add(missing);
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -30,6 +33,52 @@ final class RulesValidator implements ConfigDef.Validator {
     @Override
     public String toString() {
         return "path:method[:argument], methods " + MaskMethod.tokens();
+    }
+
+    /**
+     * Reports, on 'profile', a configuration that masks nothing: profile none and no rule or field that changes
+     * a value. A recommender, like {@link HashKeyRecommender}: the one hook that sees the other keys.
+     */
+    static final class MasksNothing implements ConfigDef.Recommender {
+        @Override
+        public List<Object> validValues(String name, java.util.Map<String, Object> parsed) {
+            Object profile = parsed.get(MaskPhiConfig.PROFILE);
+            if (profile != null && "none".equalsIgnoreCase(profile.toString().trim())
+                    && masksNothing(list(parsed.get(MaskPhiConfig.RULES)), list(parsed.get(MaskPhiConfig.FIELDS)))) {
+                throw new ConfigException(PROBLEM);
+            }
+            return List.of();
+        }
+
+        @Override
+        public boolean visible(String name, java.util.Map<String, Object> parsed) {
+            return true;
+        }
+    }
+
+    static final String PROBLEM = "this MaskPhi masks nothing: profile is none and no rule or field masks a"
+            + " value; set profile=safe-harbor or pseudonymize, or rules (path:method), or fields";
+
+    /** Whether neither the rules (unparseable ones are reported on 'rules') nor the fields mask anything. */
+    static boolean masksNothing(List<String> rules, List<String> fields) {
+        for (String field : fields) {
+            if (!field.isBlank()) {
+                return false;
+            }
+        }
+        for (String rule : rules) {
+            if (rule.isBlank()) {
+                continue;
+            }
+            try {
+                if (MaskRule.parse(rule).method() != MaskMethod.KEEP) {
+                    return false;
+                }
+            } catch (IllegalArgumentException e) {
+                return false; // reported on 'rules'
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -47,7 +96,10 @@ final class RulesValidator implements ConfigDef.Validator {
                     continue;
                 }
                 try {
-                    RulePath.parse(path);
+                    String missing = PathChecks.problem(RulePath.parse(path));
+                    if (missing != null) {
+                        problems.add(missing);
+                    }
                 } catch (IllegalArgumentException e) {
                     problems.add("'" + path + "': " + e.getMessage());
                 }

@@ -85,6 +85,7 @@ class CorpusValidationTest {
             assertThat(bundle.getEntryFirstRep().getResource().fhirType()).isEqualTo("MessageHeader");
         }
         assertThat(result.resourceTypes()).contains("Patient", "Provenance");
+        assertThat(result.warnings()).as("nothing of these well-formed messages is dropped").isEmpty();
     }
 
     private static List<String> identifierTokens(Resource r) {

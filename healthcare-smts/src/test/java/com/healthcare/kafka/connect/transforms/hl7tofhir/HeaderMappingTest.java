@@ -4,6 +4,7 @@ import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.PID;
 import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.bundle;
 import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.entry;
 import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.msg;
+import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.msh;
 import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.one;
 import static com.healthcare.kafka.connect.transforms.hl7tofhir.Convert.seg;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,15 +86,37 @@ class HeaderMappingTest {
                 .isInstanceOf(ConversionException.class).hasMessageContaining("ACK");
         assertThatThrownBy(() -> Convert.DEFAULT.convert("MSH|^~\\&|A|B|||20240101||ADT^A20|1|P|2.5\rNPU|4W^1"))
                 .isInstanceOf(ConversionException.class).hasMessageContaining("PID");
-        assertThatThrownBy(() -> Convert.DEFAULT.convert("MSH|^~\\&|A|B|||2024-01-01||ADT^A01|1|P|2.5\r" + PID))
-                .isInstanceOf(ConversionException.class).hasMessage("MSH-7 is not a valid HL7 timestamp");
+    }
+
+    @Test
+    void unreadableOptionalTimestampsAreDroppedWithAWarningNotRouted() {
+        // MSH-7 with extra digits, a bad OBX-14 and a bad RXA-22: each drops only its element.
+        Hl7ToFhirConverter.Result r = Convert.DEFAULT.convert("MSH|^~\\&|A|B|||20240101120000123456||ADT^A01|1|P|2.5\r"
+                + PID);
+        assertThat(r.json()).doesNotContain("\"timestamp\"");
+        assertThat(r.warnings()).containsExactly("MSH-7: not a valid HL7 timestamp, dropped");
+        Hl7ToFhirConverter.Result oru = Convert.DEFAULT.convert(msg(msh("ORU^R01", "2.5.1"), PID,
+                "OBR|1||F1|718-7^Hemoglobin^LN|||20240312", "OBX|1|NM|718-7^Hemoglobin^LN||13.2|g/dL|||||F|||2024031299"));
+        assertThat(oru.json()).contains("\"valueQuantity\"").contains("\"effectiveDateTime\":\"2024-03-12\"");
+        assertThat(oru.warnings()).containsExactly("OBX-14 (segment 4): not a valid HL7 timestamp, dropped");
+        String vxuText = msg(msh("VXU^V04", "2.5.1"), PID,
+                "ORC|RE||197023^CDC", "RXA|0|1|20240312||08^HepB^CVX|0.5|mL^mL^UCUM||00^New^NIP001|||||||||||CP|A|2024-03-12");
+        org.hl7.fhir.r4.model.Immunization imm = one(bundle(vxuText), org.hl7.fhir.r4.model.Immunization.class);
+        assertThat(imm.getOccurrenceDateTimeType().getValueAsString()).isEqualTo("2024-03-12");
+        assertThat(imm.hasRecorded()).isFalse();
+        assertThat(Convert.DEFAULT.convert(vxuText).warnings())
+                .containsExactly("RXA-22 (segment 4): not a valid HL7 timestamp, dropped");
+        // Clean messages carry no warnings.
+        assertThat(Convert.DEFAULT.convert(msg(MSH, PID)).warnings()).isEmpty();
     }
 
     @Test
     void conversionErrorsNameTheFieldButNeverItsContent() {
-        String secretDob = "19991399";
-        assertThatThrownBy(() -> Convert.DEFAULT.convert(msg(MSH, "PID|1||M1^^^H||DOE^JANE||" + secretDob)))
-                .isInstanceOf(ConversionException.class).hasMessageContaining("PID-7")
-                .hasMessageNotContaining(secretDob).hasMessageNotContaining("DOE");
+        // RXA-3 is required (Immunization.occurrence): an unreadable one routes the message, named, not quoted.
+        String secret = "20241399";
+        assertThatThrownBy(() -> Convert.DEFAULT.convert(msg(msh("VXU^V04", "2.5.1"), "PID|1||M1^^^H||DOE^JANE",
+                "RXA|0|1|" + secret + "||08^HepB^CVX")))
+                .isInstanceOf(ConversionException.class).hasMessageContaining("RXA-3")
+                .hasMessageNotContaining(secret).hasMessageNotContaining("DOE");
     }
 }

@@ -48,7 +48,7 @@ class PharmacyMappingTest {
         assertThat(i.getLocation().getDisplay()).isEqualTo("CLINIC");
         Organization merck = all(b, Organization.class).stream().filter(o -> "Merck".equals(o.getName())).findFirst()
                 .orElseThrow();
-        assertThat(merck.getIdentifierFirstRep().getSystem()).isEqualTo("http://terminology.hl7.org/CodeSystem/MVX");
+        assertThat(merck.getIdentifierFirstRep().getSystem()).isEqualTo("http://hl7.org/fhir/sid/mvx");
         assertThat(i.getProgramEligibilityFirstRep().getCodingFirstRep().getCode()).isEqualTo("V02");
         assertThat(i.getFundingSource().getCodingFirstRep().getCode()).isEqualTo("VXC50");
         assertThat(i.getEducationFirstRep().getDocumentType()).isEqualTo("Hep B VIS");

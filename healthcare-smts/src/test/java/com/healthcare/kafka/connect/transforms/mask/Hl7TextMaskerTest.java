@@ -171,8 +171,9 @@ class Hl7TextMaskerTest {
         config.put("profile", "safe-harbor");
         config.put("free.text", "keep");
         String masked = mask(new PhiMasker(MaskPhiConfig.parse(config), CLOCK), text);
-        assertThat(masked).contains("Called Jane at home").doesNotContain("JVBERi0");
-        assertThat(masked).contains("NTE|1|L|Called Jane Doe at 555-0123");
+        // the free text stays, but the patient's name and phone in it go (issue 13.6: identity sweep)
+        assertThat(masked).contains("||Called  at home|").doesNotContain("JVBERi0");
+        assertThat(masked).contains("NTE|1|L|Called   at \r");
     }
 
     @Test

@@ -60,6 +60,20 @@ final class FhirItSupport {
         return config;
     }
 
+    /**
+     * Turns on the rest-hook subscription for {@code criteria}: listener on 127.0.0.1:{@code port}, endpoint path
+     * /fhir-webhook, the given secret header ("Name: value").
+     */
+    static void subscribe(Map<String, String> config, String criteria, int port, String header) {
+        config.put("fhir.subscription.enabled", "true");
+        config.put("fhir.subscription.type", "rest-hook");
+        config.put("fhir.subscription.criteria", criteria);
+        config.put("fhir.subscription.channel.endpoint", "http://127.0.0.1:" + port + "/fhir-webhook");
+        config.put("fhir.subscription.listener.port", String.valueOf(port));
+        config.put("fhir.subscription.listener.bind.address", "127.0.0.1");
+        config.put("fhir.subscription.channel.header", header);
+    }
+
     static List<Resource> patients(String run, int n) {
         List<Resource> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -60,13 +60,8 @@ class FhirSubscriptionIT {
                 Instant.now().minusSeconds(1));
         config.put("tasks.max", "2");
         config.put("fhir.poll.interval.ms", "600000");
-        config.put("fhir.subscription.enabled", "true");
-        config.put("fhir.subscription.type", "rest-hook");
-        config.put("fhir.subscription.criteria", "Observation?status=final");
-        config.put("fhir.subscription.channel.endpoint", endpoint);
-        config.put("fhir.subscription.listener.port", String.valueOf(port));
-        config.put("fhir.subscription.listener.bind.address", "127.0.0.1");
-        config.put("fhir.subscription.channel.header", "X-Webhook-Token: ${file:" + secrets + ":webhook_token}");
+        FhirItSupport.subscribe(config, "Observation?status=final", port,
+                "X-Webhook-Token: ${file:" + secrets + ":webhook_token}");
         worker.startConnector(NAME, config, 2);
         await("Subscription registered", Duration.ofSeconds(60),
                 () -> !server.store().search("Subscription", null, r -> true).isEmpty());

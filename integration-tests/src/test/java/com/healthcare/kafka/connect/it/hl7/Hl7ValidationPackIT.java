@@ -64,7 +64,9 @@ class Hl7ValidationPackIT {
     /** Valid messages of old and new versions get AA, an impossible birth date AE (HAPI's DT/TS rule). */
     private static void exchange(ConnectWorker worker, String name) throws Exception {
         int port = ConnectWorker.freePort();
-        Map<String, String> config = connector(port, name + ".", Map.of("hl7.validation.enabled", "true"));
+        Map<String, String> config = new HashMap<>(connector(port, name + ".",
+                Map.of("hl7.validation.enabled", "true")));
+        config.put("name", name);
         assertThat(validationErrors(worker.validate(CONNECTOR_CLASS, config))).isEmpty();
         worker.startConnector(name, config, 1);
         try (MllpSocketClient socket = MllpSocketClient.connect(port)) {

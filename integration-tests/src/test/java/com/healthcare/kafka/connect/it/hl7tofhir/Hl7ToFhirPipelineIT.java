@@ -52,12 +52,15 @@ class Hl7ToFhirPipelineIT {
         MESSAGES.put("rde_o11_v251_pharmacy", "RDE");
     }
 
-    /** Valid HL7 the source accepts, but no valid Bundle can be made of: an unconverted type, an impossible date. */
+    /**
+     * Valid HL7 the source accepts, but no valid Bundle can be made of: an unconverted type, a patient without any
+     * identifier (an unreadable optional element such as this birth date is only dropped, with a warning header).
+     */
     static final String UNSUPPORTED = "MSH|^~\\&|BILLING|GOODHEALTH|FIN|GOODHEALTH|20240312090000||DFT^P03|ERR-001|P|2.5\r"
             + "EVN|P03|20240312090000\rPID|1||MRN123456^^^GOODHEALTH^MR||O'BRIEN^MARGARET\r"
             + "FT1|1|||20240312||CG|99213^Office visit^C4";
-    static final String IMPOSSIBLE_DATE = "MSH|^~\\&|EPIC|GOODHEALTH|HIE|STATE|20240312090500||ADT^A08|ERR-002|P|2.5\r"
-            + "EVN|A08|20240312090500\rPID|1||MRN123456^^^GOODHEALTH^MR||O'BRIEN^MARGARET||19621341|F";
+    static final String NO_PATIENT_ID = "MSH|^~\\&|EPIC|GOODHEALTH|HIE|STATE|20240312090500||ADT^A08|ERR-002|P|2.5\r"
+            + "EVN|A08|20240312090500\rPID|1||||O'BRIEN^MARGARET||19621341|F";
 
     static ConnectWorker worker;
     static FhirBundleValidator validator;
@@ -144,7 +147,7 @@ class Hl7ToFhirPipelineIT {
             }
             // Converted or not, a message is in Kafka before it is acknowledged: these land in the error topic.
             assertThat(Mllp.ackCode(mllp.send(UNSUPPORTED))).isIn("AA", "CA");
-            assertThat(Mllp.ackCode(mllp.send(IMPOSSIBLE_DATE))).isIn("AA", "CA");
+            assertThat(Mllp.ackCode(mllp.send(NO_PATIENT_ID))).isIn("AA", "CA");
         }
 
         String[] topics = MESSAGES.values().stream().map(t -> prefix + t).distinct().toArray(String[]::new);
@@ -172,13 +175,13 @@ class Hl7ToFhirPipelineIT {
         assertThat(header(unsupported, "hl7tofhir.error.class")).endsWith("ConversionException");
         assertThat(header(unsupported, "hl7tofhir.error.message")).contains("DFT");
         assertThat(header(unsupported, "hl7tofhir.error.topic")).isEqualTo(prefix + "DFT");
-        ConsumerRecord<byte[], byte[]> badDate = byControlId.get("ERR-002");
-        assertThat(header(badDate, "hl7tofhir.error.message")).contains("PID-7").doesNotContain("19621341");
+        ConsumerRecord<byte[], byte[]> noId = byControlId.get("ERR-002");
+        assertThat(header(noId, "hl7tofhir.error.message")).contains("PID-3").doesNotContain("O'BRIEN");
         // Nothing thrown away: the error record still carries the whole original message.
-        String original = new String(badDate.value(), StandardCharsets.UTF_8);
-        assertThat(original).contains("PID|1||MRN123456^^^GOODHEALTH^MR||O'BRIEN^MARGARET||19621341|F");
+        String original = new String(noId.value(), StandardCharsets.UTF_8);
+        assertThat(original).contains("PID|1||||O'BRIEN^MARGARET||19621341|F");
         if (!"struct".equals(config.get("output.format"))) {
-            assertThat(original.strip()).isEqualTo(IMPOSSIBLE_DATE);
+            assertThat(original.strip()).isEqualTo(NO_PATIENT_ID);
         }
         worker.cluster().deleteConnector(name);
     }
