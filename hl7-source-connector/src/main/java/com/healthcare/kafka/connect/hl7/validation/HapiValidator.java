@@ -7,6 +7,7 @@ import java.util.Set;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
@@ -58,12 +59,17 @@ public final class HapiValidator implements AutoCloseable {
         return context;
     }
 
-    /** The versions of {@link #VERSIONS} whose own structures {@code loader} has (the bundled one at least). */
+    /**
+     * The versions of {@link #VERSIONS} whose own structures {@code loader} has (the bundled one at least), built
+     * on this plugin's hapi-base: a worker whose own class path has other HAPI structures (found through the
+     * parent class loader, on another hapi-base) must not make a version look installed.
+     */
     static List<String> installedVersions(ClassLoader loader) {
         return VERSIONS.stream().filter(v -> {
             try {
-                Class.forName("ca.uhn.hl7v2.model.v" + v.replace(".", "") + ".segment.MSH", false, loader);
-                return true;
+                Class<?> msh = Class.forName("ca.uhn.hl7v2.model.v" + v.replace(".", "") + ".segment.MSH", false,
+                        loader);
+                return Segment.class.isAssignableFrom(msh);
             } catch (ClassNotFoundException | LinkageError e) {
                 return false;
             }

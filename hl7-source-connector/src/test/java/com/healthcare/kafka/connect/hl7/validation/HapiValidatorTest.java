@@ -31,6 +31,17 @@ class HapiValidatorTest {
     }
 
     @Test
+    void structuresOnAnotherHapiBaseDoNotCount() throws Exception {
+        // As on a worker whose own class path has HAPI: the plugin's loader would find them through its parent.
+        URL base = ca.uhn.hl7v2.model.Segment.class.getProtectionDomain().getCodeSource().getLocation();
+        URL v23 = ca.uhn.hl7v2.model.v23.segment.MSH.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader other = new URLClassLoader(new URL[] {base, v23}, ClassLoader.getPlatformClassLoader())) {
+            assertThat(Class.forName("ca.uhn.hl7v2.model.v23.segment.MSH", false, other)).isNotNull();
+            assertThat(HapiValidator.installedVersions(other)).isEmpty();
+        }
+    }
+
+    @Test
     void validatesUnderTheMessagesOwnVersion() throws Exception {
         try (HapiValidator validator = new HapiValidator()) {
             assertThat(validator.installedVersions()).hasSize(9);
