@@ -33,6 +33,8 @@ final class BundleContext {
     final DataTypes types;
     final ConversionSettings settings;
     final String messageCode;
+    /** The family the message acts as ({@link MessageStructures}): what {@link #owns} compares with. */
+    final String family;
     final String event;
     final String senderKey;
     private final List<Entry> entries = new ArrayList<>();
@@ -76,12 +78,15 @@ final class BundleContext {
     final Map<Entry, Map<String, JsonObject>> educationGroups = new java.util.LinkedHashMap<>();
     /** MDM text lines per DocumentReference, written as one attachment at the end. */
     final Map<Entry, StringBuilder> documentText = new java.util.LinkedHashMap<>();
+    /** State of the problem, referral and diet mappers. */
+    final FamilyState families = new FamilyState();
 
     BundleContext(V2Message msg, DataTypes types) {
         this.msg = msg;
         this.types = types.forSender(msg.msh().get(3), msg.msh().get(4), country(msg));
         this.settings = types.settings();
         this.messageCode = nz(msg.messageCode());
+        this.family = MessageStructures.family(this.messageCode);
         this.event = nz(msg.triggerEvent());
         this.senderKey = nz(msg.msh().get(3)) + "^" + nz(msg.msh().get(4));
         try {
@@ -210,7 +215,7 @@ final class BundleContext {
     /** True for the message family that owns a resource type, whose data then replaces the server's copy. */
     boolean owns(String... codes) {
         for (String c : codes) {
-            if (c.equals(messageCode)) {
+            if (c.equals(family)) {
                 return true;
             }
         }

@@ -15,7 +15,7 @@ import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
 public final class Hl7ToFhirConverter {
 
     /** Message types (MSH-9.1) converted; every trigger event of these is accepted. */
-    public static final Set<String> MESSAGE_TYPES = Set.of("ADT", "ORU", "ORM", "OML", "VXU", "SIU", "MDM", "RDE");
+    public static final Set<String> MESSAGE_TYPES = MessageStructures.converted();
 
     private final ConversionSettings settings;
     private final DataTypes types;
@@ -43,9 +43,9 @@ public final class Hl7ToFhirConverter {
         if (code == null) {
             throw new ConversionException("MSH-9 (message type) is empty");
         }
-        if (!MESSAGE_TYPES.contains(code)) {
-            throw new ConversionException("message type " + code + " is not converted (supported: "
-                    + String.join(", ", new java.util.TreeSet<>(MESSAGE_TYPES)) + ")");
+        String refusal = MessageStructures.refusal(code);
+        if (refusal != null) {
+            throw new ConversionException(refusal);
         }
         BundleContext ctx = new BundleContext(msg, types);
         Entry header = null;
@@ -72,9 +72,11 @@ public final class Hl7ToFhirConverter {
         ImmunizationMapper.finish(ctx);
         DocumentMapper.finish(ctx);
         ScheduleMapper.finish(ctx);
+        ReferralMapper.finish(ctx);
+        DietMapper.finish(ctx);
         ctx.types.at(null);
         if (ctx.patient == null && ctx.appointment == null) {
-            throw new ConversionException(code + " message has no PID segment to convert");
+            throw new ConversionException(MessageStructures.withoutPatient(code, msg.triggerEvent()));
         }
         if (settings.provenance()) {
             HeaderMapper.provenance(ctx);
@@ -95,6 +97,7 @@ public final class Hl7ToFhirConverter {
             case "PID":
                 OrderMapper.flush(ctx);
                 resetOrder(ctx);
+                ctx.families.newOrder();
                 PatientMapper.pid(ctx, s);
                 ctx.notesTo(null, null);
                 break;
@@ -130,9 +133,16 @@ public final class Hl7ToFhirConverter {
                 ClinicalMapper.in2(ctx, s);
                 break;
             case "ORC":
+                if (MessageStructures.orcFollowsObr(ctx.messageCode) && ctx.obr != null) {
+                    // OUL puts the ORC after the OBR of the same order: it opens no new order (the OBR carries
+                    // the order numbers, code and provider), and the OBX after it stay with the OBR's report.
+                    break;
+                }
+                ctx.families.newOrder();
                 OrderMapper.orc(ctx, s);
                 break;
             case "OBR":
+                ctx.families.newOrder();
                 OrderMapper.obr(ctx, s);
                 break;
             case "TQ1":
@@ -140,6 +150,7 @@ public final class Hl7ToFhirConverter {
                 break;
             case "OBX":
                 OrderMapper.obx(ctx, s);
+                ProblemMapper.evidence(ctx);
                 break;
             case "NTE":
                 OrderMapper.nte(ctx, s);
@@ -148,13 +159,44 @@ public final class Hl7ToFhirConverter {
                 OrderMapper.spm(ctx, s);
                 break;
             case "RXA":
-                ImmunizationMapper.rxa(ctx, s);
+                if (MessageStructures.rxaIsMedicationAdministration(ctx.messageCode)) {
+                    PharmacyEventMapper.rxa(ctx, s);
+                } else {
+                    ImmunizationMapper.rxa(ctx, s);
+                }
+                break;
+            case "RXD":
+                PharmacyEventMapper.rxd(ctx, s);
+                break;
+            case "RXG":
+                PharmacyEventMapper.rxg(ctx, s);
+                break;
+            case "PRB":
+                ProblemMapper.prb(ctx, s);
+                break;
+            case "FT1":
+                FinancialMapper.ft1(ctx, s);
+                break;
+            case "RF1":
+                ReferralMapper.rf1(ctx, s);
+                break;
+            case "PRD":
+                ReferralMapper.prd(ctx, s);
+                break;
+            case "ODS":
+                DietMapper.ods(ctx, s);
                 break;
             case "RXR":
                 ImmunizationMapper.rxr(ctx, s);
                 break;
-            case "RXE":
             case "RXO":
+                if (s.get(1) == null && ctx.msg.first("RXE") != null) {
+                    // RDE/RDS: an RXO without a requested code leaves the medication to the RXE that encodes it.
+                    break;
+                }
+                ImmunizationMapper.rxeOrRxo(ctx, s);
+                break;
+            case "RXE":
                 ImmunizationMapper.rxeOrRxo(ctx, s);
                 break;
             case "SCH":

@@ -59,10 +59,9 @@ class ConvertersIT {
 
     /** Bytes the source cannot decode in the declared (default UTF-8) charset: an error-topic record, AR. */
     static final byte[] UNDECODABLE = undecodable();
-    /** Valid HL7 that Hl7ToFhir does not convert (DFT): routed to the error topic as the original text. */
-    static final String DFT = "MSH|^~\\&|BILLING|GOODHEALTH|FIN|GOODHEALTH|20240312090000||DFT^P03|CV-DFT-1|P|2.5\r"
-            + "EVN|P03|20240312090000\rPID|1||MRN123456^^^GOODHEALTH^MR||O'BRIEN^MARGARET\r"
-            + "FT1|1|||20240312||CG|99213^Office visit^C4";
+    /** Valid HL7 Hl7ToFhir does not convert (MFN, master files): routed to the error topic as the original text. */
+    static final String MFN = "MSH|^~\\&|HR|GOODHEALTH|FIN|GOODHEALTH|20240312090000||MFN^M02|CV-MFN-1|P|2.5\r"
+            + "MFI|PRA||UPD|||AL\rMFE|MAD|||0123^WELBY^MARCUS\rSTF|0123|0123^^^GOODHEALTH|WELBY^MARCUS";
 
     /** Corpus messages of each type Hl7ToFhir converts, by MSH-9.1 (the topic suffix). */
     static final Map<String, String> CORPUS = new LinkedHashMap<>();
@@ -269,7 +268,7 @@ class ConvertersIT {
         int port = startPipeline("cv-h2f-string", "cvh2fs.", config);
         try (Mllp mllp = new Mllp(port)) {
             assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
-            assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(MFN))).isEqualTo("AA");
             assertThat(Mllp.ackCode(mllp.send(UNDECODABLE))).isEqualTo("AR");
         }
 
@@ -282,7 +281,7 @@ class ConvertersIT {
         Map<String, ConsumerRecord<byte[], byte[]>> errors = consume(2, "cvh2fs.errors").stream().collect(
                 Collectors.toMap(r -> header(r, "hl7tofhir.error.class") != null ? "hl7tofhir" : "source",
                         Function.identity()));
-        assertThat(text(errors.get("hl7tofhir").value())).startsWith("MSH|").contains("DFT^P03")
+        assertThat(text(errors.get("hl7tofhir").value())).startsWith("MSH|").contains("MFN^M02")
                 .doesNotContain("O'BRIEN");
         // The source's error record is bytes (masked byte-transparently): the pipeline casts them to base64 text for
         // StringConverter, which would otherwise write "[B@..." and lose them.
@@ -322,7 +321,7 @@ class ConvertersIT {
                 for (String message : CORPUS.keySet()) {
                     assertThat(Mllp.ackCode(mllp.send(corpus(message)))).as(message).isEqualTo("AA");
                 }
-                assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
+                assertThat(Mllp.ackCode(mllp.send(MFN))).isEqualTo("AA");
             }
             // every message type's Patient (each of its own shape) is a valid Avro record
             List<ConsumerRecord<byte[], byte[]>> patients = consume(CORPUS.size(),
@@ -357,14 +356,14 @@ class ConvertersIT {
                 avro.check("hl7 patient_id key -> FacilityMetadata key (Struct)", patient.key());
                 JsonNode original = json(routed.value());
                 assertThat(original.get("schema").get("type").asText()).isEqualTo("string");
-                assertThat(original.get("payload").asText()).startsWith("MSH|").contains("DFT^P03");
+                assertThat(original.get("payload").asText()).startsWith("MSH|").contains("MFN^M02");
                 avro.check("Hl7ToFhir routed original (raw source)", routed.value());
             } else {
                 JsonNode value = json(patient.value());
                 assertThat(value.get("resourceType").asText()).isEqualTo("Patient");
                 assertThat(value.get("facility_code").asText()).isEqualTo("IT-FAC-02");
                 assertThat(value.has("name")).as("safe-harbor removed the name").isFalse();
-                assertThat(json(routed.value()).asText()).startsWith("MSH|").contains("DFT^P03");
+                assertThat(json(routed.value()).asText()).startsWith("MSH|").contains("MFN^M02");
             }
         }
     }
@@ -378,7 +377,7 @@ class ConvertersIT {
         int port = startPipeline("cv-h2f-struct", "cvh2fst.", config);
         try (Mllp mllp = new Mllp(port)) {
             assertThat(Mllp.ackCode(mllp.send(adt))).isEqualTo("AA");
-            assertThat(Mllp.ackCode(mllp.send(DFT))).isEqualTo("AA");
+            assertThat(Mllp.ackCode(mllp.send(MFN))).isEqualTo("AA");
         }
         JsonNode bundle = json(consume(1, "cvh2fst.ADT").get(0).value());
         assertThat(bundle.get("schema").get("type").asText()).isEqualTo("string");
@@ -388,7 +387,7 @@ class ConvertersIT {
         ConsumerRecord<byte[], byte[]> routed = consume(1, "cvh2fst.errors").get(0);
         JsonNode original = json(routed.value());
         assertThat(original.get("schema").get("name").asText()).isEqualTo("com.healthcare.hl7.Message");
-        assertThat(original.get("payload").get("control_id").asText()).isEqualTo("CV-DFT-1");
+        assertThat(original.get("payload").get("control_id").asText()).isEqualTo("CV-MFN-1");
         avro.check("Hl7ToFhir routed original (struct source)", routed.value());
     }
 

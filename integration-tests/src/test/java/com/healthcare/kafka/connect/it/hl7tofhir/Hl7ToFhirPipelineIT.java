@@ -53,12 +53,12 @@ class Hl7ToFhirPipelineIT {
     }
 
     /**
-     * Valid HL7 the source accepts, but no valid Bundle can be made of: an unconverted type, a patient without any
-     * identifier (an unreadable optional element such as this birth date is only dropped, with a warning header).
+     * Valid HL7 the source accepts, but no valid Bundle can be made of: an unconverted type (MFN, master files), a
+     * patient without any identifier (an unreadable optional element such as this birth date is only dropped, with a
+     * warning header).
      */
-    static final String UNSUPPORTED = "MSH|^~\\&|BILLING|GOODHEALTH|FIN|GOODHEALTH|20240312090000||DFT^P03|ERR-001|P|2.5\r"
-            + "EVN|P03|20240312090000\rPID|1||MRN123456^^^GOODHEALTH^MR||O'BRIEN^MARGARET\r"
-            + "FT1|1|||20240312||CG|99213^Office visit^C4";
+    static final String UNSUPPORTED = "MSH|^~\\&|HR|GOODHEALTH|FIN|GOODHEALTH|20240312090000||MFN^M02|ERR-001|P|2.5\r"
+            + "MFI|PRA||UPD|||AL\rMFE|MAD|||0123^WELBY^MARCUS\rSTF|0123|0123^^^GOODHEALTH|WELBY^MARCUS";
     static final String NO_PATIENT_ID = "MSH|^~\\&|EPIC|GOODHEALTH|HIE|STATE|20240312090500||ADT^A08|ERR-002|P|2.5\r"
             + "EVN|A08|20240312090500\rPID|1||||O'BRIEN^MARGARET||19621341|F";
 
@@ -173,8 +173,8 @@ class Hl7ToFhirPipelineIT {
         assertThat(byControlId).containsOnlyKeys("ERR-001", "ERR-002");
         ConsumerRecord<byte[], byte[]> unsupported = byControlId.get("ERR-001");
         assertThat(header(unsupported, "hl7tofhir.error.class")).endsWith("ConversionException");
-        assertThat(header(unsupported, "hl7tofhir.error.message")).contains("DFT");
-        assertThat(header(unsupported, "hl7tofhir.error.topic")).isEqualTo(prefix + "DFT");
+        assertThat(header(unsupported, "hl7tofhir.error.message")).contains("MFN");
+        assertThat(header(unsupported, "hl7tofhir.error.topic")).isEqualTo(prefix + "MFN");
         ConsumerRecord<byte[], byte[]> noId = byControlId.get("ERR-002");
         assertThat(header(noId, "hl7tofhir.error.message")).contains("PID-3").doesNotContain("O'BRIEN");
         // Nothing thrown away: the error record still carries the whole original message.
