@@ -14,11 +14,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.cli.ConnectDistributed;
@@ -40,13 +47,17 @@ import kafka.tools.StorageTool;
 public final class Sandbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HL7_TOPICS =
+            List.of("hl7.ADT", "hl7.ORU", "hl7.ORM", "hl7.VXU", "hl7.SIU", "hl7.MDM");
     private static final PrintStream OUT = System.out;
 
     private final SandboxOptions options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> applied = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
     private KafkaRaftServer kafka;
     private Connect<?> connect;
+    private EmbeddedFhirServer fhir;
     private SandboxJmx jmx;
 
     Sandbox(SandboxOptions options) {
@@ -126,6 +137,11 @@ public final class Sandbox {
             Files.createDirectories(kafkaDir);
             Files.createDirectories(data.resolve("logs"));
             installPlugins(pluginDir);
+            if (options.fhirServer) {
+                Path fhirDir = Files.createDirectories(data.resolve("fhir"));
+                fhir = EmbeddedFhirServer.startAsync(options.host, options.fhirPort, fhirDir);
+                OUT.println("Starting the HAPI FHIR JPA server on " + fhir.baseUrl() + ", data in " + fhirDir);
+            }
             OUT.println("Starting Kafka (KRaft) on " + options.host + ":" + options.kafkaPort + ", data in " + kafkaDir);
             kafka = startKafka(kafkaDir);
             OUT.println("Starting the Connect worker, REST on http://" + options.host + ":" + options.restPort);
@@ -224,9 +240,24 @@ public final class Sandbox {
     void applyConfigs() {
         String base = restBase();
         waitUntil("the Connect REST API", Duration.ofSeconds(120), () -> get(base + "/connectors") != null);
+        if (fhir != null) {
+            long t0 = System.nanoTime();
+            fhir.await();
+            OUT.println("HAPI FHIR JPA server ready at " + fhir.baseUrl() + " (waited "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms for it after the worker)");
+        }
         if (!options.applyConfigs) {
             return;
         }
+        Set<String> installed = new HashSet<>();
+        try {
+            JSON.readTree(get(base + "/connector-plugins?connectorsOnly=false"))
+                    .forEach(p -> installed.add(p.path("class").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new SandboxException("cannot list the worker's plugins: " + e.getMessage());
+        }
+        createHl7Topics();
+        ConfigAdjuster adjuster = new ConfigAdjuster(options, fhir == null ? null : fhir.baseUrl(), installed);
         List<Path> files;
         try (Stream<Path> list = Files.exists(options.configsDir) ? Files.list(options.configsDir) : Stream.empty()) {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -234,11 +265,32 @@ public final class Sandbox {
             throw new UncheckedIOException(e);
         }
         for (Path file : files) {
-            applyConfig(base, file);
+            applyConfig(base, file, adjuster);
         }
     }
 
-    private void applyConfig(String base, Path file) {
+    /**
+     * The HL7 source's topics exist before its first message: the masked copy (MirrorSourceConnector) starts its
+     * task only once a topic matches, and the FHIR sink subscribes by pattern.
+     */
+    private void createHl7Topics() {
+        Map<String, Object> adminProps = Map.of("bootstrap.servers", options.host + ":" + options.kafkaPort);
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = HL7_TOPICS.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, 1, (short) 1)).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while creating the HL7 topics");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SandboxException("cannot create the HL7 topics " + HL7_TOPICS + ": " + e.getMessage());
+        }
+    }
+
+    private void applyConfig(String base, Path file, ConfigAdjuster adjuster) {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             String name = root.path("name").asText(null);
@@ -246,9 +298,14 @@ public final class Sandbox {
                 throw new SandboxException(file + " must be {\"name\": ..., \"config\": {...}}");
             }
             ObjectNode config = (ObjectNode) root.get("config");
-            if (options.mllpPort != null && config.has("hl7.listener.port")) {
-                config.put("hl7.listener.port", String.valueOf(options.mllpPort));
+            List<String> missing = adjuster.missingPlugins(config);
+            if (!missing.isEmpty()) {
+                skipped.add(name);
+                OUT.println("Skipped connector " + name + " from " + file.getFileName() + ": this worker has no "
+                        + String.join(", ", missing) + " (its plugin zip is not in " + options.zipsDir + ")");
+                return;
             }
+            adjuster.adjust(config);
             // PUT is create-or-update: applying the same file twice changes nothing.
             HttpRequest put = HttpRequest.newBuilder(URI.create(base + "/connectors/" + name + "/config"))
                     .timeout(Duration.ofSeconds(60))
@@ -275,7 +332,7 @@ public final class Sandbox {
     void printSummary(Duration startup) {
         String base = restBase();
         ConnectorStates[] states = {new ConnectorStates(false, List.of(), List.of())};
-        waitUntil("connectors to start", Duration.ofSeconds(90), () -> {
+        waitUntil("connectors to start", Duration.ofSeconds(180), () -> {
             String body = get(base + "/connectors?expand=status");
             if (body == null) {
                 return false;
@@ -296,6 +353,8 @@ public final class Sandbox {
         }
         OUT.println("  Kafka:        " + options.host + ":" + options.kafkaPort);
         OUT.println("  Connect REST: " + base + "   (plugins: " + base + "/connector-plugins)");
+        OUT.println("  FHIR server:  " + (fhir == null ? "not started (--no-fhir-server)"
+                : fhir.baseUrl() + "   (HAPI FHIR JPA, R4)"));
         OUT.println("  Data:         " + options.dataDir.toAbsolutePath() + " (kept across restarts)");
         if (jmx != null) {
             OUT.println("  JMX:          " + options.host + ":" + options.jmxPort + "   (jconsole " + options.host + ":"
@@ -306,11 +365,18 @@ public final class Sandbox {
         OUT.println();
         OUT.println("Send an HL7 message over MLLP and see its ACK:");
         OUT.println("  bin/hl7-send --port " + mllp + " sandbox/samples/adt_a01.hl7");
-        OUT.println("Read a topic as JSON:");
+        OUT.println("Read a topic as JSON (the masked copy: deidentified.hl7.ADT; the server's Patients: fhir.Patient):");
         OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " hl7.ADT");
         OUT.println("  bin/topic-tail --bootstrap " + options.host + ":" + options.kafkaPort + " --list");
         OUT.println("Apply any file of connector-configs/:");
         OUT.println("  bin/connector-apply --rest " + base + " connector-configs/pipeline-hl7-to-fhir.json");
+        if (fhir != null) {
+            OUT.println("See what the FHIR sink wrote to the server:");
+            OUT.println("  curl '" + fhir.baseUrl() + "/Patient?identifier=PATID1234'");
+        }
+        if (!skipped.isEmpty()) {
+            OUT.println("Not applied (plugin missing): " + String.join(", ", skipped));
+        }
         OUT.println("Stop with Ctrl-C.");
     }
 
@@ -322,6 +388,11 @@ public final class Sandbox {
             connect.stop();
             connect.awaitStop();
             connect = null;
+        }
+        if (fhir != null) {
+            OUT.println("Stopping the FHIR server...");
+            fhir.close();
+            fhir = null;
         }
         if (kafka != null) {
             OUT.println("Stopping Kafka...");

@@ -13,6 +13,8 @@ final class SandboxOptions {
     int controllerPort = 9093;
     int restPort = 8083;
     Integer mllpPort;
+    int fhirPort = 8080;
+    boolean fhirServer = true;
     int jmxPort = 9999;
     boolean applyConfigs = true;
     boolean installPlugins = true;
@@ -24,11 +26,13 @@ final class SandboxOptions {
             "  --controller-port N    KRaft controller port (default 9093)",
             "  --rest-port N          Connect REST port (default 8083)",
             "  --mllp-port N          override hl7.listener.port of the sandbox HL7 connector (default: its config, 2575)",
+            "  --fhir-port N          port of the embedded HAPI FHIR JPA server (default 8080: http://localhost:8080/fhir)",
+            "  --no-fhir-server       do not start the embedded FHIR server (FHIR connectors then need one at their fhir.url)",
             "  --jmx-port N           local JMX port for broker, worker and plugin metrics (default 9999; 0: none)",
             "  --configs DIR          connector configs to apply (default connector-configs/sandbox)",
             "  --zips DIR             plugin zips to install (default sandbox/target/zips)",
             "  --no-configs           start the worker without applying connector configs",
-            "  --no-plugins           plain Kafka and Connect: no plugins installed, no configs applied (a baseline)",
+            "  --no-plugins           plain Kafka and Connect: no plugins, no configs, no FHIR server (a baseline)",
             "  --help                 this text");
 
     static SandboxOptions parse(String[] args) {
@@ -43,6 +47,8 @@ final class SandboxOptions {
                 case "--controller-port" -> o.controllerPort = port(value(args, ++i, arg), arg);
                 case "--rest-port" -> o.restPort = port(value(args, ++i, arg), arg);
                 case "--mllp-port" -> o.mllpPort = port(value(args, ++i, arg), arg);
+                case "--fhir-port" -> o.fhirPort = port(value(args, ++i, arg), arg);
+                case "--no-fhir-server" -> o.fhirServer = false;
                 case "--jmx-port" -> {
                     String v = value(args, ++i, arg);
                     o.jmxPort = v.equals("0") ? 0 : port(v, arg);
@@ -51,6 +57,7 @@ final class SandboxOptions {
                 case "--no-plugins" -> {
                     o.installPlugins = false;
                     o.applyConfigs = false;
+                    o.fhirServer = false;
                 }
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option " + arg);

@@ -37,7 +37,9 @@ final class SandboxPorts {
         if (options.jmxPort != 0) {
             ports.add(new Port("JMX", "--jmx-port", options.jmxPort));
         }
-        // More servers the sandbox runs itself (e.g. the FHIR server, 8080) add their port here.
+        if (options.fhirServer) {
+            ports.add(new Port("embedded FHIR server", "--fhir-port, or --no-fhir-server", options.fhirPort));
+        }
         if (options.applyConfigs) {
             ports.addAll(connectorPorts(options));
         }

@@ -66,8 +66,10 @@ class SandboxIT {
         int rest = freePort();
         int mllp = freePort();
         int jmx = freePort();
+        int fhir = freePort();
         String[] args = {"--data-dir", data.toString(), "--kafka-port", "" + kafka, "--controller-port",
-            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp, "--jmx-port", "" + jmx};
+            "" + controller, "--rest-port", "" + rest, "--mllp-port", "" + mllp, "--jmx-port", "" + jmx,
+            "--fhir-port", "" + fhir};
 
         Path firstLog = data.resolveSibling(data.getFileName() + "-run1.txt");
         long t0 = System.nanoTime();
@@ -114,6 +116,17 @@ class SandboxIT {
         assertThat(connectorApply(1, "--rest", "http://127.0.0.1:" + rest, broken.toString()))
                 .contains("broken failed with HTTP");
 
+        // the embedded HAPI FHIR JPA server takes writes, and the FHIR source runs against it
+        assertThat(Files.readString(firstLog)).contains("Created connector sandbox-fhir-source");
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"sandbox-it\",\"active\":true}";
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + fhir + "/fhir/Patient/sandbox-it"))
+                .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(patient))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isIn(200, 201);
+        Awaitility.await("the FHIR source runs").atMost(Duration.ofSeconds(120))
+                .until(() -> get(rest, "/connectors/sandbox-fhir-source/status").contains("\"RUNNING\""));
+
         first.destroy(); // SIGTERM, as Ctrl-C
         assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("sandbox stops on SIGTERM").isTrue();
         assertThat(Files.readString(firstLog)).contains("Stopping Kafka");
@@ -133,7 +146,7 @@ class SandboxIT {
                     .resolve("busy-" + System.nanoTime() + ".txt");
             Process p = launch(log, "--data-dir", log.resolveSibling("busy-data").toString(),
                     "--kafka-port", "" + busy.getLocalPort(), "--rest-port", "" + freePort(),
-                    "--controller-port", "" + freePort(), "--jmx-port", "" + freePort());
+                    "--controller-port", "" + freePort(), "--jmx-port", "" + freePort(), "--fhir-port", "" + freePort());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(1);
             assertThat(Files.readString(log)).contains("port " + busy.getLocalPort())
@@ -152,7 +165,8 @@ class SandboxIT {
             Path log = work.resolve("busy-mllp-" + System.nanoTime() + ".txt");
             Process p = launch(log, "--data-dir", log.resolveSibling("busy-mllp-data").toString(),
                     "--kafka-port", "" + freePort(), "--rest-port", "" + freePort(), "--controller-port",
-                    "" + freePort(), "--jmx-port", "" + freePort(), "--configs", configs.toString());
+                    "" + freePort(), "--jmx-port", "" + freePort(), "--fhir-port", "" + freePort(), "--configs",
+                    configs.toString());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(1);
             assertThat(Files.readString(log)).contains("port " + busy.getLocalPort() + " for the HL7 MLLP listener"
@@ -186,7 +200,7 @@ class SandboxIT {
     }
 
     private static void awaitOutput(Process p, Path log, String text) {
-        Awaitility.await("sandbox output '" + text + "'").atMost(Duration.ofMinutes(3))
+        Awaitility.await("sandbox output '" + text + "'").atMost(Duration.ofMinutes(6))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     if (!p.isAlive()) {

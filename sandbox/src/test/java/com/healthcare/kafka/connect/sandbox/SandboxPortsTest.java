@@ -33,13 +33,14 @@ class SandboxPortsTest {
         writeHl7Config("a.json", "hl7.listener.port", 12575);
         writeHl7Config("b.json", "port", 12576);
         List<SandboxPorts.Port> ports = SandboxPorts.of(options("--configs", configs.toString(), "--kafka-port",
-                "19092", "--controller-port", "19093", "--rest-port", "18083", "--jmx-port", "19999"));
+                "19092", "--controller-port", "19093", "--rest-port", "18083", "--jmx-port", "19999", "--fhir-port",
+                "18080"));
         assertThat(ports).extracting(SandboxPorts.Port::number)
-                .containsExactly(19092, 19093, 18083, 19999, 12575, 12576);
+                .containsExactly(19092, 19093, 18083, 19999, 18080, 12575, 12576);
         assertThat(ports).extracting(SandboxPorts.Port::option).startsWith("--kafka-port", "--controller-port",
-                "--rest-port", "--jmx-port");
-        assertThat(ports.get(4).what()).isEqualTo("HL7 MLLP listener of a.json");
-        assertThat(ports.get(5).option()).startsWith("port in ");
+                "--rest-port", "--jmx-port", "--fhir-port, or --no-fhir-server");
+        assertThat(ports.get(5).what()).isEqualTo("HL7 MLLP listener of a.json");
+        assertThat(ports.get(6).option()).startsWith("port in ");
     }
 
     @Test
@@ -47,10 +48,12 @@ class SandboxPortsTest {
         writeHl7Config("a.json", "hl7.listener.port", 12575);
         List<SandboxPorts.Port> ports = SandboxPorts.of(options("--configs", configs.toString(), "--mllp-port",
                 "22575", "--jmx-port", "0"));
-        assertThat(ports).extracting(SandboxPorts.Port::number).containsExactly(9092, 9093, 8083, 22575);
-        assertThat(ports.get(3).option()).isEqualTo("--mllp-port");
+        assertThat(ports).extracting(SandboxPorts.Port::number).containsExactly(9092, 9093, 8083, 8080, 22575);
+        assertThat(ports.get(4).option()).isEqualTo("--mllp-port");
         assertThat(SandboxPorts.of(options("--configs", configs.toString(), "--no-configs")))
-                .extracting(SandboxPorts.Port::number).containsExactly(9092, 9093, 8083, 9999);
+                .extracting(SandboxPorts.Port::number).containsExactly(9092, 9093, 8083, 9999, 8080);
+        assertThat(SandboxPorts.of(options("--no-fhir-server", "--jmx-port", "0")))
+                .extracting(SandboxPorts.Port::number).containsExactly(9092, 9093, 8083);
     }
 
     @Test

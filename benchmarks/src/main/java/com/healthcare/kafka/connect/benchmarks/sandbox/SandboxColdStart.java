@@ -66,7 +66,7 @@ public final class SandboxColdStart {
                 .toString(), "-Xmx2g", "-Dsandbox.log.dir=" + data.resolve("logs"), "-cp",
                 "sandbox/target/sandbox.jar:sandbox/target/lib/*", "com.healthcare.kafka.connect.sandbox.Sandbox",
                 "--data-dir", data.toString(), "--kafka-port", freePort(), "--controller-port", freePort(),
-                "--rest-port", freePort(), "--mllp-port", freePort()));
+                "--rest-port", freePort(), "--mllp-port", freePort(), "--fhir-port", freePort(), "--jmx-port", "0"));
         if (noPlugins) {
             command.add("--no-plugins");
         }

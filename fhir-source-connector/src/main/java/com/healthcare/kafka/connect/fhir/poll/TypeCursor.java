@@ -138,6 +138,21 @@ public final class TypeCursor {
         return alreadyNotified ? Decision.SKIP : Decision.EMIT;
     }
 
+    /**
+     * A resource from a search that began at {@code horizon} (the server's time of the search, null if unknown).
+     * A resource changed after that is out of the search's order: HAPI JPA pages a snapshot of ids but renders each
+     * page's resources as they are when the page is read, so a later page can show a change newer than changes the
+     * earlier pages showed in their old version. Advancing the watermark to it would skip those changes; it is
+     * emitted like a notified resource instead, and the next search (from a watermark within the horizon) finds the
+     * skipped changes and skips this one.
+     */
+    public Decision searched(ResourceInfo resource, Instant lastUpdated, Instant horizon) {
+        if (lastUpdated != null && horizon != null && lastUpdated.isAfter(horizon)) {
+            return notified(resource, lastUpdated);
+        }
+        return searched(resource, lastUpdated);
+    }
+
     /** A resource from a notification: EMIT (and remember it for the search) unless already emitted. */
     public Decision notified(ResourceInfo resource, Instant lastUpdated) {
         String key = key(resource);

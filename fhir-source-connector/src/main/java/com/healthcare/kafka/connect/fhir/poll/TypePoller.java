@@ -42,6 +42,7 @@ public final class TypePoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypePoller.class);
     private static final int MAX_RESTARTS = 3;
+    static final java.time.Duration HISTORY_OVERLAP = java.time.Duration.ofSeconds(5);
     private static final Pattern RESOURCE_URL =
             Pattern.compile("(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/([A-Za-z0-9\\-.]{1,64}))?/?$");
 
@@ -171,6 +172,7 @@ public final class TypePoller {
         String url = first;
         int restarts = 0;
         boolean firstPage = true;
+        Instant horizon = null;
         CompletableFuture<FhirResponse> pending = fetch(url);
         try {
             while (url != null && !stopped) {
@@ -184,6 +186,7 @@ public final class TypePoller {
                                 type, e.status());
                         first = searchUrl(stream.watermark());
                         url = first;
+                        firstPage = true;
                         pending = fetch(url);
                         continue;
                     }
@@ -197,11 +200,14 @@ public final class TypePoller {
                     next = null;
                 }
                 pending = next == null ? null : fetch(next);
-                if (firstPage && settings.deletesEnabled()) {
-                    stream.initDeleteSince(serverTime(page, response));
+                if (firstPage) {
+                    horizon = searchTime(page, response);
+                    if (settings.deletesEnabled()) {
+                        stream.initDeleteSince(serverTime(page, response));
+                    }
                 }
                 firstPage = false;
-                stream.searchPage(page);
+                stream.searchPage(page, horizon);
                 url = next;
             }
         } finally {
@@ -317,7 +323,26 @@ public final class TypePoller {
             }
         }
         Collections.reverse(deletions); // oldest first
-        stream.deletes(deletions, deleteKeys, readTime, settings.pageSize());
+        stream.deletes(deletions, deleteKeys, nextHistorySince(since, readTime), settings.pageSize());
+    }
+
+    /**
+     * Where the next _history read starts: {@link #HISTORY_OVERLAP} before this read's server time (never before
+     * this read's own start). HAPI JPA stamps a delete when its transaction starts, so a delete still committing
+     * during this read shows up only in a later read with a stamp before this read's time; the overlap catches it,
+     * and the delete keys this read saw (kept in the offset) keep the overlap from repeating tombstones.
+     */
+    static String nextHistorySince(String since, String readTime) {
+        Instant read = TypeStream.parse(readTime);
+        Instant previous = TypeStream.parse(since);
+        if (read == null) {
+            return readTime;
+        }
+        Instant next = read.minus(HISTORY_OVERLAP);
+        if (previous != null && next.isBefore(previous)) {
+            next = previous;
+        }
+        return next.toString();
     }
 
     /** [id, isDelete, versionId, time] of a history entry of this type, or null. */
@@ -380,6 +405,26 @@ public final class TypePoller {
             }
         }
         return Instant.now().minusSeconds(60).toString();
+    }
+
+    /**
+     * When the server ran the search, by its own clock: the first page's meta.lastUpdated, else its Date header;
+     * null (no horizon) when it gives neither.
+     */
+    static Instant searchTime(BundleReader.Page page, FhirResponse response) {
+        if (page.lastUpdated() != null && TypeStream.parse(page.lastUpdated()) != null) {
+            return TypeStream.parse(page.lastUpdated());
+        }
+        String date = response.header("Date");
+        if (date != null) {
+            try {
+                // the Date header has whole seconds: the search ran within the second after it
+                return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().plusSeconds(1);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private String resolve(String current, String next) {

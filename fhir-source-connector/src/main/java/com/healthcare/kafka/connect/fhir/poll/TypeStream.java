@@ -78,6 +78,14 @@ public final class TypeStream {
 
     /** Emits the new resources of one search page, as one batch. Returns how many records it queued. */
     public int searchPage(BundleReader.Page page) throws InterruptedException {
+        return searchPage(page, null);
+    }
+
+    /**
+     * As {@link #searchPage(BundleReader.Page)} for a search the server ran at {@code horizon} (null: unknown): see
+     * {@link TypeCursor#searched(ResourceInfo, Instant, Instant)}.
+     */
+    public int searchPage(BundleReader.Page page, Instant horizon) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             List<Object[]> emit = new ArrayList<>();
@@ -95,7 +103,7 @@ public final class TypeStream {
                     LOG.warn("{} resources arrive without a readable meta.lastUpdated: they are emitted but cannot "
                             + "advance the watermark, so they repeat on every poll", type);
                 }
-                if (cursor.searched(r, lastUpdated) == TypeCursor.Decision.EMIT) {
+                if (cursor.searched(r, lastUpdated, horizon) == TypeCursor.Decision.EMIT) {
                     emit.add(new Object[] {r, lastUpdated});
                 } else {
                     metrics.skipped.incrementAndGet();

@@ -98,4 +98,38 @@ class TypeCursorTest {
         assertThat(restored.deleteSeen("a/3")).isTrue();
         assertThat(restored.deleteSeen("a/4")).isFalse();
     }
+
+    /**
+     * HAPI JPA pages a snapshot of ids but renders each page as it is when read: a resource updated after the search
+     * began shows its new version on a later page, after older changes on earlier pages showed their old version.
+     */
+    @Test
+    void aChangeNewerThanTheSearchIsEmittedWithoutMovingTheWatermarkPastEarlierChanges() {
+        java.util.function.Function<String, Instant> at =
+                com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig::parseInstant;
+        TypeCursor c = TypeCursor.restore(null, null);
+        String t0 = "2024-05-01T10:00:00.000+00:00";
+        Instant horizon = at.apply("2024-05-01T10:00:05.000+00:00");
+        // page 1: q in its old version; meanwhile q and then p are updated; page 2: p in its new version
+        assertThat(c.searched(r("q", "1", t0), at.apply(t0), horizon)).isEqualTo(Decision.EMIT);
+        String pNew = "2024-05-01T10:00:09.000+00:00";
+        assertThat(c.searched(r("p", "2", pNew), at.apply(pNew), horizon)).isEqualTo(Decision.EMIT);
+        assertThat(c.watermarkText()).isEqualTo(t0);
+        // the next search (ge t0) finds q's update, and p's again: q emitted, p not twice
+        String qNew = "2024-05-01T10:00:07.000+00:00";
+        Instant horizon2 = at.apply("2024-05-01T10:00:10.000+00:00");
+        assertThat(c.searched(r("q", "1", t0), at.apply(t0), horizon2)).isEqualTo(Decision.SKIP);
+        assertThat(c.searched(r("q", "2", qNew), at.apply(qNew), horizon2)).isEqualTo(Decision.EMIT);
+        assertThat(c.searched(r("p", "2", pNew), at.apply(pNew), horizon2)).isEqualTo(Decision.SKIP);
+        assertThat(c.watermarkText()).isEqualTo(pNew);
+        assertThat(c.pendingNotified()).isZero();
+    }
+
+    @Test
+    void theNextHistoryReadOverlapsTheLastFewSecondsButNeverGoesBackBeforeTheLastRead() {
+        assertThat(TypePoller.nextHistorySince("2024-05-01T10:00:00Z", "2024-05-01T10:01:00.000+00:00"))
+                .isEqualTo("2024-05-01T10:00:55Z");
+        assertThat(TypePoller.nextHistorySince("2024-05-01T10:00:58Z", "2024-05-01T10:01:00.000+00:00"))
+                .isEqualTo("2024-05-01T10:00:58Z");
+    }
 }

@@ -40,10 +40,14 @@ final class FhirItSupport {
 
     /** A poll-only config against the test server; {@code since} isolates the test's own data. */
     static Map<String, String> pollConfig(FhirTestServer server, String prefix, String types, Instant since) {
+        return pollConfig(server.baseUrl(), prefix, types, since);
+    }
+
+    static Map<String, String> pollConfig(String baseUrl, String prefix, String types, Instant since) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", CONNECTOR_CLASS);
         config.put("tasks.max", "1");
-        config.put("fhir.url", server.baseUrl());
+        config.put("fhir.url", baseUrl);
         config.put("fhir.resource.types", types);
         config.put("fhir.page.size", "100");
         config.put("fhir.poll.interval.ms", "500");
