@@ -24,9 +24,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.healthcare.kafka.connect.common.BuildVersion;
 import com.healthcare.kafka.connect.transforms.fhir.ResourceLocator;
+import com.healthcare.kafka.connect.transforms.fhir.R4Elements;
 import com.healthcare.kafka.connect.transforms.fhir.StructInference;
 
-import ca.uhn.fhir.context.FhirContext;
 
 /**
  * Emits the FHIR resource of a record: the value itself when it is a resource (the FHIR source's value), or one
@@ -113,7 +113,7 @@ public class FhirResourceExtractor<R extends ConnectRecord<R>> implements Transf
         }
         // one HAPI context per transform instance, only when its definitions are needed
         inference = "struct".equals(outputFormat)
-                ? new StructInference(FhirContext.forR4(), config.getInt(SCHEMA_CACHE_SIZE)) : null;
+                ? new StructInference(R4Elements.r4(), config.getInt(SCHEMA_CACHE_SIZE)) : null;
     }
 
     @Override

@@ -16,16 +16,10 @@ import org.apache.kafka.connect.data.Struct;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
-import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
-import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimePrimitiveDatatypeDefinition;
-
 /**
  * Infers a Connect schema from one FHIR resource and converts the resource into a Struct of it, so sinks that
  * need schemas (a JDBC sink, Avro) can take FHIR. The JSON decides which fields exist; the FHIR R4 definitions
- * (HAPI's, one FhirContext per transform) decide number types, so {@code Quantity.value} is always FLOAT64 even
+ * ({@link R4Elements}, generated from HAPI FHIR at build time) decide number types, so {@code Quantity.value} is always FLOAT64 even
  * when a server writes {@code 5}, and integer elements are INT32. Every field is optional, objects in an array
  * are merged into one struct with the union of their fields, fields are ordered resourceType, id, meta, then by
  * name, and struct names follow the path ({@code fhir.Observation.code.coding}) so Avro names stay unique.
@@ -85,11 +79,11 @@ public final class StructInference {
         }
     }
 
-    private final FhirContext context;
+    private final R4Elements elements;
     private final Cache<String, Schema> cache;
 
-    public StructInference(FhirContext context, int cacheSize) {
-        this.context = context;
+    public StructInference(R4Elements elements, int cacheSize) {
+        this.elements = elements;
         this.cache = new SynchronizedCache<>(new LRUCache<>(cacheSize));
     }
 
@@ -108,19 +102,16 @@ public final class StructInference {
         return (Struct) convert(resource, schema);
     }
 
-    private BaseRuntimeElementCompositeDefinition<?> definition(String resourceType) {
-        try {
-            return context.getResourceDefinition(resourceType);
-        } catch (RuntimeException e) {
-            return null; // not an R4 type: shape from the JSON alone
-        }
+    /** The R4 type of a resource, or null when it is not an R4 type (its shape then comes from the JSON alone). */
+    private String definition(String resourceType) {
+        return elements.isResourceType(resourceType) ? resourceType : null;
     }
 
-    private Shape shapeOf(JsonNode node, BaseRuntimeElementDefinition<?> def) {
+    private Shape shapeOf(JsonNode node, String def) {
         if (node.isObject()) {
-            BaseRuntimeElementDefinition<?> own = def;
+            String own = def;
             if (node.has("resourceType") && node.get("resourceType").isTextual()) {
-                BaseRuntimeElementCompositeDefinition<?> resourceDef = definition(node.get("resourceType").asText());
+                String resourceDef = definition(node.get("resourceType").asText());
                 if (resourceDef != null) {
                     own = resourceDef;
                 }
@@ -147,8 +138,8 @@ public final class StructInference {
             return new Prim(Schema.Type.BOOLEAN);
         }
         if (node.isNumber()) {
-            if (def instanceof RuntimePrimitiveDatatypeDefinition primitive) {
-                String name = primitive.getName();
+            if (def != null) {
+                String name = def;
                 if ("decimal".equals(name)) {
                     return new Prim(Schema.Type.FLOAT64);
                 }
@@ -164,17 +155,12 @@ public final class StructInference {
         return new Prim(Schema.Type.STRING);
     }
 
-    /** The definition of child {@code name} of {@code parent}, or null when unknown. */
-    private static BaseRuntimeElementDefinition<?> child(BaseRuntimeElementDefinition<?> parent, String name) {
-        if (!(parent instanceof BaseRuntimeElementCompositeDefinition<?> composite) || name.startsWith("_")) {
+    /** The type of child {@code name} of {@code parent}, or null when unknown. */
+    private String child(String parent, String name) {
+        if (parent == null || name.startsWith("_")) {
             return null;
         }
-        try {
-            BaseRuntimeChildDefinition child = composite.getChildByName(name);
-            return child == null ? null : child.getChildByName(name);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return elements.childType(parent, name);
     }
 
     private static Shape merge(Shape a, Shape b) {

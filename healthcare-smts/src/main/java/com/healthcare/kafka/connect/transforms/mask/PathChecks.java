@@ -5,23 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.hl7.fhir.r4.model.ResourceType;
-
-import ca.uhn.fhir.model.api.annotation.Child;
+import com.healthcare.kafka.connect.transforms.fhir.R4Elements;
 
 /**
  * Whether a rule's path can exist: an HL7 v2 segment of the standard (v2.3 to v2.8.1, or a site-specific
- * Z-segment) within its number of fields, a FHIR R4 element of the resource type (read from the HAPI FHIR model
- * classes' {@code @Child} names; {@code Resource.x}: of some resource type). A rule on a path that cannot exist
+ * Z-segment) within its number of fields, a FHIR R4 element of the resource type (from {@link R4Elements}, the R4
+ * definitions generated from HAPI FHIR at build time; {@code Resource.x}: of some resource type). A rule on a path that cannot exist
  * masks nothing, and is most often a typo of a path that holds PHI, so config/validate rejects it. Record
  * paths (Struct/Map fields) can be anything.
  */
@@ -29,7 +24,8 @@ final class PathChecks {
 
     private static final Map<String, Integer> SEGMENTS = loadSegments();
     private static final Map<String, Boolean> FHIR_PATHS = new ConcurrentHashMap<>();
-    private static final String MODEL = "org.hl7.fhir.r4.model.";
+    /** The FHIR R4 element table generated from HAPI FHIR at build time (HAPI is not in the plugin zip). */
+    private static final R4Elements R4 = R4Elements.r4();
 
     private PathChecks() {
     }
@@ -67,8 +63,8 @@ final class PathChecks {
             if (!p.anyType()) {
                 return exists(p.resourceType(), p.elements());
             }
-            for (ResourceType type : ResourceType.values()) {
-                if (exists(type.name(), p.elements())) {
+            for (String type : R4.resourceTypes()) {
+                if (exists(type, p.elements())) {
                     return true;
                 }
             }
@@ -78,53 +74,24 @@ final class PathChecks {
     }
 
     private static boolean exists(String resourceType, List<String> elements) {
-        Class<?> type;
-        try {
-            type = Class.forName(MODEL + resourceType, false, PathChecks.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+        if (!R4.isResourceType(resourceType)) {
             return true; // a type this model does not know: nothing to check against
         }
+        String type = resourceType;
         for (String element : elements) {
-            Field field = child(type, element);
-            if (field == null) {
-                return false;
+            if (!R4.isComplex(type)) {
+                // A primitive: only its id and extensions lie below, and what lies below those is not checked.
+                return element.equals("id") || element.equals("extension");
             }
-            type = elementType(field);
+            if (R4.isChoice(type, element)) {
+                return true; // a choice: its type is per value, what lies below is not checked
+            }
+            type = R4.childType(type, element);
             if (type == null) {
-                return true; // a choice or an abstract type: what lies below is not checked
+                return false;
             }
         }
         return true;
-    }
-
-    private static Field child(Class<?> type, String name) {
-        for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                Child child = f.getAnnotation(Child.class);
-                if (child != null) {
-                    String n = child.name();
-                    if (n.endsWith("[x]")) {
-                        n = n.substring(0, n.length() - 3);
-                    }
-                    if (n.equals(name)) {
-                        return f;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The element's class (the list's member for a repeating element); null for a choice. */
-    private static Class<?> elementType(Field field) {
-        Type t = field.getGenericType();
-        if (t instanceof ParameterizedType pt && pt.getActualTypeArguments().length == 1) {
-            t = pt.getActualTypeArguments()[0];
-        }
-        if (!(t instanceof Class<?> c) || c.getSimpleName().equals("Type") || c.getSimpleName().equals("DataType")) {
-            return null;
-        }
-        return c;
     }
 
     private static Map<String, Integer> loadSegments() {

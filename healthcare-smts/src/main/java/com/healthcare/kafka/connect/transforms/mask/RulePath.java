@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.hl7.fhir.r4.model.ResourceType;
+import com.healthcare.kafka.connect.transforms.fhir.R4Elements;
 
 /**
  * A rule's path, classified by its syntax: an HL7 v2 location ({@code PID-11.5}, also dotted {@code PID.11.5} as
@@ -113,11 +113,6 @@ public sealed interface RulePath {
         if (Fhir.ANY_TYPE.contains(name)) {
             return true;
         }
-        try {
-            ResourceType.fromCode(name);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return R4Elements.r4().isResourceType(name);
     }
 }

@@ -179,6 +179,43 @@ class DockerFilesTest {
                 .contains("ARG BASE_IMAGE=healthcare-connect:latest");
     }
 
+    /**
+     * The image installs every plugin zip of packaging/ (the lean zips with their SBOMs and licences, not the HL7
+     * validation pack unless asked), keeps the build, strimzi and final stages, never runs as root, and the README
+     * says how to scan it.
+     */
+    @Test
+    void theImageIsBuiltFromTheZipsRunsAsNonRootAndSaysHowToScanIt() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        assertThat(dockerfile).contains("AS build").contains("AS strimzi")
+                .contains("for p in packaging/*/pom.xml")
+                .contains("/src/packaging/*/target/healthcare-connect-*.zip")
+                .contains("*validation-pack*) continue")
+                .contains("COPY --from=build --chown=appuser /plugins/ /opt/kafka/plugins/");
+        // The last USER of every stage that runs (strimzi and the final image) is not root.
+        for (String stage : dockerfile.split("(?m)^FROM ")) {
+            if (stage.startsWith("eclipse-temurin")) {
+                continue; // the build stage never runs in production
+            }
+            if (stage.isBlank() || stage.startsWith("#")) {
+                continue;
+            }
+            Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(stage);
+            String last = null;
+            while (user.find()) {
+                last = user.group(1);
+            }
+            assertThat(last).as("last USER of stage %s", stage.lines().findFirst().orElse("")).isNotNull()
+                    .doesNotStartWith("root").isNotEqualTo("0").doesNotStartWith("0:");
+        }
+        for (String module : List.of("hl7-source", "fhir-source", "smts", "hl7-validation-pack")) {
+            assertThat(ROOT.resolve("packaging").resolve(module).resolve("pom.xml")).exists();
+        }
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        String docker = readme.substring(readme.indexOf("## Docker"), readme.indexOf("## Kubernetes"));
+        assertThat(docker).contains("trivy image").contains("grype").contains("sbom.json").contains("non-root");
+    }
+
     /** The same CONNECT_* variables become the same worker properties in the central and the facility image. */
     @Test
     void bothEntrypointsMapEnvironmentNamesTheSameWay() throws Exception {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -115,7 +116,7 @@ class Hl7FuzzIT {
 
     @BeforeAll
     static void startWorker() {
-        worker = ConnectWorker.start("hl7-fuzz");
+        worker = ConnectWorker.start("hl7-fuzz", 1, Map.of(), new Properties(), VALIDATION);
         port = ConnectWorker.freePort();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "com.healthcare.kafka.connect.hl7.Hl7SourceConnector");

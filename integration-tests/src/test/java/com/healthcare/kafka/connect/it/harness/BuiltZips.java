@@ -63,6 +63,36 @@ public final class BuiltZips {
         return pluginPath;
     }
 
+    /** The HL7 v2 validation pack (HAPI jars for hl7.validation.enabled; not a plugin, not among {@link #all()}). */
+    public static Path hl7ValidationPack() {
+        Path pack = Path.of(required("healthcare.packs.dir"))
+                .resolve("healthcare-connect-hl7-validation-pack-" + version() + ".zip");
+        if (!Files.isRegularFile(pack)) {
+            throw new IllegalStateException("No " + pack + ": run through 'mvn verify' from the root");
+        }
+        return pack;
+    }
+
+    /**
+     * Installs the HL7 validation pack as docs/hl7-source.md tells users to: its lib/ jars into the unpacked HL7
+     * source plugin's lib/ under {@code pluginPath}.
+     */
+    public static void installHl7ValidationPack(Path pluginPath) {
+        try {
+            Path unpacked = Files.createTempDirectory(workDir(), "hl7-pack");
+            unpack(hl7ValidationPack(), unpacked);
+            Path lib = pluginPath.resolve("healthcare-connect-hl7-source-" + version()).resolve("lib");
+            Path packLib = unpacked.resolve("healthcare-connect-hl7-validation-pack-" + version()).resolve("lib");
+            try (Stream<Path> jars = Files.list(packLib)) {
+                for (Path jar : jars.toList()) {
+                    Files.copy(jar, lib.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void unpack(Path zip, Path target) {
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             Files.createDirectories(target);

@@ -55,7 +55,19 @@ public final class ConnectWorker implements AutoCloseable {
 
     public static ConnectWorker start(String name, int workers, Map<String, String> workerOverrides,
                                       Properties brokerProps) {
+        return start(name, workers, workerOverrides, brokerProps, false);
+    }
+
+    /**
+     * @param hl7ValidationPack whether to install the HL7 validation pack (HAPI, for hl7.validation.enabled) into
+     *                          the HL7 source plugin, as users who validate do
+     */
+    public static ConnectWorker start(String name, int workers, Map<String, String> workerOverrides,
+                                      Properties brokerProps, boolean hl7ValidationPack) {
         Path pluginPath = freshPluginPath(name);
+        if (hl7ValidationPack) {
+            BuiltZips.installHl7ValidationPack(pluginPath);
+        }
         Map<String, String> props = defaultWorkerProps(pluginPath);
         props.putAll(workerOverrides);
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()

@@ -50,7 +50,8 @@ class Hl7SourceIT {
         Properties broker = new Properties();
         // The large-message test sends a multi-megabyte ORU.
         broker.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
-        worker = ConnectWorker.start("hl7-source", 1, Map.of(), broker);
+        // With the validation pack: noPhiReachesTheLogs validates with HAPI.
+        worker = ConnectWorker.start("hl7-source", 1, Map.of(), broker, true);
     }
 
     @AfterAll
