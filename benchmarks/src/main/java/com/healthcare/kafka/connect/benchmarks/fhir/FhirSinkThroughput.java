@@ -42,7 +42,8 @@ import com.healthcare.kafka.connect.fhirserver.JpaFhirServer;
  * sink's time runs from creating the connector until its RecordsWritten metric counts every record (the records
  * are in Kafka beforehand); the client's from its first request to its last answer.
  *
- * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4] [batch size=50]};
+ * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4] [batch size=50]
+ * [one-way latency ms=0]}: with a latency, the server sits behind {@link LatencyProxy}, as across a network;
  * the sink's rates are given from the connector's creation and in steady state (after its first put()).
  */
 public final class FhirSinkThroughput {
@@ -56,14 +57,19 @@ public final class FhirSinkThroughput {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 50;
-        try (JpaFhirServer server = JpaFhirServer.start()) {
+        int latencyMs = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        try (JpaFhirServer server = JpaFhirServer.start();
+             LatencyProxy proxy = latencyMs > 0 ? new LatencyProxy(server.port(), latencyMs) : null) {
             EmbeddedConnectCluster connect = FhirSourceThroughput.startWorker();
             try {
                 FhirContext ctx = FhirContext.forR4();
                 ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
                 ctx.getRestfulClientFactory().setSocketTimeout(120_000);
                 ctx.getRestfulClientFactory().setPoolMaxPerRoute(concurrency * 2);
-                String base = server.baseUrl();
+                // with a latency: every request of the sink and of the bare client crosses the delaying proxy
+                String base = proxy == null ? server.baseUrl()
+                        : server.baseUrl().replace(":" + server.port() + "/", ":" + proxy.port() + "/");
+                System.out.printf(Locale.ROOT, "FHIR server at %s (one-way latency %d ms)%n", base, latencyMs);
                 // warm-up: JIT, HAPI's model scanning, the JPA server's caches
                 bareClient(ctx, base, bundleJsons("w0", bundles / 4), concurrency);
                 viaSink(connect, base, "w1", bundleJsons("w1", bundles / 4), concurrency, "none", batchSize);
@@ -114,10 +120,11 @@ public final class FhirSinkThroughput {
                 double gr = FhirSourceThroughput.median(grouped.stream().map(Rate::withStart).toList());
                 double prSteady = FhirSourceThroughput.median(perRecord.stream().map(Rate::steady).toList());
                 double grSteady = FhirSourceThroughput.median(grouped.stream().map(Rate::steady).toList());
-                System.out.printf(Locale.ROOT, "RESULT bundles=%d (3 resources each) singles=%d rounds=%d "
-                        + "concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | one request per record="
-                        + "%.0f/s grouped transactions of %d=%.0f/s ratio=%.2f | steady state: one request per "
-                        + "record=%.0f/s grouped=%.0f/s ratio=%.2f%n", bundles, singles, rounds, concurrency, cl, sk,
+                System.out.printf(Locale.ROOT, "RESULT latency=%d ms one way | bundles=%d (3 resources each) "
+                        + "singles=%d rounds=%d concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | "
+                        + "one request per record=%.0f/s grouped transactions of %d=%.0f/s ratio=%.2f | steady "
+                        + "state: one request per record=%.0f/s grouped=%.0f/s ratio=%.2f%n", latencyMs, bundles,
+                        singles, rounds, concurrency, cl, sk,
                         sk / cl, pr, batchSize, gr, gr / pr, prSteady, grSteady, grSteady / prSteady);
                 double bs = FhirSourceThroughput.median(bareSingle);
                 double bg = FhirSourceThroughput.median(bareGrouped);
@@ -189,7 +196,8 @@ public final class FhirSinkThroughput {
         List<String> groups = new ArrayList<>();
         List<String> patients = patientJsons(run + "g", n);
         for (int from = 0; from < patients.size(); from += batchSize) {
-            StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+            StringBuilder bundle = new StringBuilder(
+                    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
             for (int i = from; i < Math.min(from + batchSize, patients.size()); i++) {
                 String json = patients.get(i);
                 bundle.append(i == from ? "" : ",").append(entry("Patient", idOf(json), json));
