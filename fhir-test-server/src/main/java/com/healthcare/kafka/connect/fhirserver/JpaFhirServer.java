@@ -38,14 +38,40 @@ public final class JpaFhirServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JpaFhirServer.class);
 
     /**
+     * The relational database HAPI JPA stores into, when it is not its own H2 ({@link Options#dataDir()}).
+     *
+     * @param jdbcUrl its JDBC URL; the driver must be on the class path
+     * @param dialect HAPI's Hibernate dialect for it, e.g. {@link #POSTGRES_DIALECT}
+     */
+    public record Database(String jdbcUrl, String user, String password, String dialect) {
+        public static final String POSTGRES_DIALECT = "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect";
+
+        public Database {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            Objects.requireNonNull(dialect, "dialect");
+        }
+
+        /** A PostgreSQL database (the database most HAPI FHIR JPA servers in production run on). */
+        public static Database postgres(String jdbcUrl, String user, String password) {
+            return new Database(jdbcUrl, user, password, POSTGRES_DIALECT);
+        }
+
+        @Override
+        public String toString() {
+            return jdbcUrl; // never the password
+        }
+    }
+
+    /**
      * How to run the server.
      *
      * @param bindAddress the address Jetty binds (loopback by default)
      * @param port the port, 0 for a free random one
      * @param dataDir where H2 keeps its files; null keeps the database in memory (gone at {@link #close()})
      * @param pageSize the default search page size (HAPI's {@code _count} default)
+     * @param database another database than H2 (then {@code dataDir} is unused); null for H2
      */
-    public record Options(String bindAddress, int port, Path dataDir, int pageSize) {
+    public record Options(String bindAddress, int port, Path dataDir, int pageSize, Database database) {
         public Options {
             Objects.requireNonNull(bindAddress, "bindAddress");
             if (port < 0 || port > 65535) {
@@ -56,27 +82,38 @@ public final class JpaFhirServer implements AutoCloseable {
             }
         }
 
+        public Options(String bindAddress, int port, Path dataDir, int pageSize) {
+            this(bindAddress, port, dataDir, pageSize, null);
+        }
+
         public static Options defaults() {
             return new Options("127.0.0.1", 0, null, 20);
         }
 
         public Options withPort(int newPort) {
-            return new Options(bindAddress, newPort, dataDir, pageSize);
+            return new Options(bindAddress, newPort, dataDir, pageSize, database);
         }
 
         public Options withBindAddress(String address) {
-            return new Options(address, port, dataDir, pageSize);
+            return new Options(address, port, dataDir, pageSize, database);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(bindAddress, port, dir, pageSize);
+            return new Options(bindAddress, port, dir, pageSize, database);
         }
 
         public Options withPageSize(int size) {
-            return new Options(bindAddress, port, dataDir, size);
+            return new Options(bindAddress, port, dataDir, size, database);
+        }
+
+        public Options withDatabase(Database db) {
+            return new Options(bindAddress, port, dataDir, pageSize, db);
         }
 
         String jdbcUrl() {
+            if (database != null) {
+                return database.jdbcUrl();
+            }
             if (dataDir == null) {
                 // a fresh database per server: several servers in one JVM never share data
                 return "jdbc:h2:mem:hapi-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
@@ -133,7 +170,8 @@ public final class JpaFhirServer implements AutoCloseable {
             String base = "http://" + host + ":" + connector.getLocalPort() + "/fhir";
             long ms = (System.nanoTime() - t0) / 1_000_000;
             LOG.info("HAPI FHIR JPA server at {} (started in {} ms, data {})", base, ms,
-                    options.dataDir() == null ? "in memory" : options.dataDir());
+                    options.database() != null ? options.database()
+                            : options.dataDir() == null ? "in memory" : options.dataDir());
             return new JpaFhirServer(spring, jetty, base, ms, deliveries);
         } catch (Exception | Error e) {
             stopQuietly(jetty);

@@ -47,23 +47,32 @@ class JpaServerConfig {
     @Bean(destroyMethod = "close")
     public DataSource dataSource(JpaFhirServer.Options options) {
         BasicDataSource ds = new BasicDataSource();
-        ds.setDriver(new org.h2.Driver());
+        JpaFhirServer.Database database = options.database();
+        if (database == null) {
+            ds.setDriver(new org.h2.Driver());
+            ds.setUsername("sa");
+            ds.setPassword("");
+        } else {
+            // the driver registers itself with DriverManager from the class path
+            ds.setUsername(database.user());
+            ds.setPassword(database.password());
+        }
         ds.setUrl(options.jdbcUrl());
-        ds.setUsername("sa");
-        ds.setPassword("");
         ds.setMaxTotal(10);
         return ds;
     }
 
     @Bean
     public LocalContainerEntityManagerFactoryBean entityManagerFactory(ConfigurableListableBeanFactory beanFactory,
-            FhirContext fhirContext, JpaStorageSettings storageSettings, DataSource dataSource) {
+            FhirContext fhirContext, JpaStorageSettings storageSettings, DataSource dataSource,
+            JpaFhirServer.Options options) {
         LocalContainerEntityManagerFactoryBean factory =
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         factory.setPersistenceUnitName("HAPI_PU");
         factory.setDataSource(dataSource);
         Properties jpa = new Properties();
-        jpa.put("hibernate.dialect", HapiFhirH2Dialect.class.getName());
+        jpa.put("hibernate.dialect", options.database() == null ? HapiFhirH2Dialect.class.getName()
+                : options.database().dialect());
         jpa.put("hibernate.hbm2ddl.auto", "update");
         jpa.put("hibernate.format_sql", "false");
         jpa.put("hibernate.show_sql", "false");

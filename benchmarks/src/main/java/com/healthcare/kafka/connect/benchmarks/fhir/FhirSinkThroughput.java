@@ -43,7 +43,8 @@ import com.healthcare.kafka.connect.fhirserver.JpaFhirServer;
  * are in Kafka beforehand); the client's from its first request to its last answer.
  *
  * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4] [batch size=50]
- * [one-way latency ms=0]}: with a latency, the server sits behind {@link LatencyProxy}, as across a network;
+ * [one-way latency ms=0] [h2|postgres]}: with a latency, the server sits behind {@link LatencyProxy}, as across a
+ * network; with {@code postgres}, HAPI JPA stores into PostgreSQL with durable commits ({@link BenchDatabase});
  * the sink's rates are given from the connector's creation and in steady state (after its first put()).
  */
 public final class FhirSinkThroughput {
@@ -58,7 +59,9 @@ public final class FhirSinkThroughput {
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 50;
         int latencyMs = args.length > 5 ? Integer.parseInt(args[5]) : 0;
-        try (JpaFhirServer server = JpaFhirServer.start();
+        boolean postgres = args.length > 6 && args[6].equals("postgres");
+        try (BenchDatabase db = postgres ? BenchDatabase.postgres() : BenchDatabase.h2();
+             JpaFhirServer server = JpaFhirServer.start(JpaFhirServer.Options.defaults().withDatabase(db.database()));
              LatencyProxy proxy = latencyMs > 0 ? new LatencyProxy(server.port(), latencyMs) : null) {
             EmbeddedConnectCluster connect = FhirSourceThroughput.startWorker();
             try {
@@ -69,7 +72,8 @@ public final class FhirSinkThroughput {
                 // with a latency: every request of the sink and of the bare client crosses the delaying proxy
                 String base = proxy == null ? server.baseUrl()
                         : server.baseUrl().replace(":" + server.port() + "/", ":" + proxy.port() + "/");
-                System.out.printf(Locale.ROOT, "FHIR server at %s (one-way latency %d ms)%n", base, latencyMs);
+                System.out.printf(Locale.ROOT, "FHIR server at %s (one-way latency %d ms, database %s)%n", base,
+                        latencyMs, db);
                 // warm-up: JIT, HAPI's model scanning, the JPA server's caches
                 bareClient(ctx, base, bundleJsons("w0", bundles / 4), concurrency);
                 viaSink(connect, base, "w1", bundleJsons("w1", bundles / 4), concurrency, "none", batchSize);
@@ -120,10 +124,10 @@ public final class FhirSinkThroughput {
                 double gr = FhirSourceThroughput.median(grouped.stream().map(Rate::withStart).toList());
                 double prSteady = FhirSourceThroughput.median(perRecord.stream().map(Rate::steady).toList());
                 double grSteady = FhirSourceThroughput.median(grouped.stream().map(Rate::steady).toList());
-                System.out.printf(Locale.ROOT, "RESULT latency=%d ms one way | bundles=%d (3 resources each) "
+                System.out.printf(Locale.ROOT, "RESULT database=%s latency=%d ms one way | bundles=%d (3 resources each) "
                         + "singles=%d rounds=%d concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | "
                         + "one request per record=%.0f/s grouped transactions of %d=%.0f/s ratio=%.2f | steady "
-                        + "state: one request per record=%.0f/s grouped=%.0f/s ratio=%.2f%n", latencyMs, bundles,
+                        + "state: one request per record=%.0f/s grouped=%.0f/s ratio=%.2f%n", db, latencyMs, bundles,
                         singles, rounds, concurrency, cl, sk,
                         sk / cl, pr, batchSize, gr, gr / pr, prSteady, grSteady, grSteady / prSteady);
                 double bs = FhirSourceThroughput.median(bareSingle);
