@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.common.DescribedValidator;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.fhir.bulk.BulkExportSettings;
@@ -140,13 +141,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     /** Parses and fails with every cross-field problem at once, as validate() reports them. */
     public static FhirSourceConnectorConfig parseStrict(Map<String, String> props) {
         FhirSourceConnectorConfig config = new FhirSourceConnectorConfig(props);
-        Map<String, List<String>> problems = problems(props);
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("Invalid FHIR source configuration:");
-            problems.forEach((key, errors) -> errors.forEach(e -> message.append(' ').append(key).append(": ")
-                    .append(e).append(';')));
-            throw new ConfigException(message.toString());
-        }
+        CrossKeyProblems.throwIfAny("Invalid FHIR source configuration:", problems(props));
         return config;
     }
 
@@ -297,10 +292,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
      */
     public static Map<String, List<String>> problems(Map<String, String> rawProps) {
         Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (String conflict : ALIASES.conflicts(rawProps)) {
-            String alias = conflict.substring(1, conflict.indexOf('\'', 1));
-            add(problems, ALIASES.canonical(alias), conflict);
-        }
+        problems.putAll(ALIASES.conflictsByKey(rawProps));
         Map<String, String> props = ALIASES.canonicalize(rawProps);
         FhirClientConfig.addProblems(props, problems);
         BulkExportSettings.addProblems(props, problems);

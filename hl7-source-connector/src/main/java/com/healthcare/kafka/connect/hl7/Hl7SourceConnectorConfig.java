@@ -297,17 +297,7 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
      * stores that cannot be opened, a message limit the producer cannot send. Messages never hold secrets.
      */
     public static Map<String, List<String>> crossKeyProblems(Map<String, String> rawProps) {
-        Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (Map.Entry<String, String> alias : ALIASES.aliases().entrySet()) {
-            String aliasValue = rawProps.get(alias.getKey());
-            String canonicalValue = rawProps.get(alias.getValue());
-            if (aliasValue != null && canonicalValue != null) {
-                for (String conflict : ALIASES.conflicts(
-                        Map.of(alias.getKey(), aliasValue, alias.getValue(), canonicalValue))) {
-                    problems.computeIfAbsent(alias.getValue(), k -> new ArrayList<>()).add(conflict);
-                }
-            }
-        }
+        Map<String, List<String>> problems = new LinkedHashMap<>(ALIASES.conflictsByKey(rawProps));
         Hl7SourceConnectorConfig config;
         try {
             config = new Hl7SourceConnectorConfig(rawProps);

@@ -12,9 +12,9 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.fhirclient.FhirClientConfig;
 
 /**
@@ -65,13 +65,7 @@ public class FhirSinkConnectorConfig extends AbstractConfig {
     /** Parses and fails with every cross-field problem at once, as validate() reports them. */
     public static FhirSinkConnectorConfig parseStrict(Map<String, String> props) {
         FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(props);
-        Map<String, List<String>> problems = problems(props);
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("Invalid FHIR sink configuration:");
-            problems.forEach((key, errors) -> errors.forEach(e -> message.append(' ').append(key).append(": ")
-                    .append(e).append(';')));
-            throw new ConfigException(message.toString());
-        }
+        CrossKeyProblems.throwIfAny("Invalid FHIR sink configuration:", problems(props));
         return config;
     }
 
@@ -135,10 +129,7 @@ public class FhirSinkConnectorConfig extends AbstractConfig {
      */
     public static Map<String, List<String>> problems(Map<String, String> rawProps) {
         Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (String conflict : ALIASES.conflicts(rawProps)) {
-            String alias = conflict.substring(1, conflict.indexOf('\'', 1));
-            problems.computeIfAbsent(ALIASES.canonical(alias), k -> new ArrayList<>()).add(conflict);
-        }
+        problems.putAll(ALIASES.conflictsByKey(rawProps));
         Map<String, String> props = ALIASES.canonicalize(rawProps);
         FhirClientConfig.addProblems(props, problems);
         String system = props.getOrDefault(IDENTIFIER_SYSTEM, "").trim();
