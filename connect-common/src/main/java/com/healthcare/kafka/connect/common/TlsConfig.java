@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,6 +142,11 @@ public final class TlsConfig {
             String error = loadError(keystoreLocation, keystorePassword);
             if (error != null) {
                 problems.put(prefix + KEYSTORE_LOCATION, error);
+            } else {
+                String keyError = keyError();
+                if (keyError != null) {
+                    problems.put(prefix + KEY_PASSWORD, keyError);
+                }
             }
         }
         if (clientAuth != ClientAuth.NONE) {
@@ -168,6 +175,31 @@ public final class TlsConfig {
         } catch (IOException | GeneralSecurityException e) {
             return "Cannot open " + location + " as a " + storeType + " store (wrong password or type?): "
                     + e.getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * Whether every private key of the key store (which opened) is recovered with the key password, as the key
+     * manager will do at start: a wrong key password otherwise passes validation and fails every task.
+     */
+    private String keyError() {
+        Password keyPass = keyPassword != null ? keyPassword : keystorePassword;
+        char[] chars = keyPass == null ? new char[0] : keyPass.value().toCharArray();
+        try {
+            KeyStore store = load(keystoreLocation, keystorePassword);
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    store.getKey(alias, chars);
+                }
+            }
+            return null;
+        } catch (UnrecoverableKeyException e) {
+            return keyPassword != null
+                    ? "Cannot recover the private key in " + keystoreLocation + " with this password"
+                    : "Cannot recover the private key in " + keystoreLocation + " with the key store password: "
+                            + "set " + prefix + KEY_PASSWORD;
+        } catch (IOException | GeneralSecurityException e) {
+            return "Cannot read the private key in " + keystoreLocation + ": " + e.getClass().getSimpleName();
         }
     }
 

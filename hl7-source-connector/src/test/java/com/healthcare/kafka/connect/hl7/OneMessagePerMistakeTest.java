@@ -2,15 +2,18 @@ package com.healthcare.kafka.connect.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.healthcare.kafka.connect.common.testing.TestKeyStores;
 import com.healthcare.kafka.connect.common.testing.ValidateProbe;
 
 /**
@@ -46,5 +49,22 @@ class OneMessagePerMistakeTest {
         Map<String, String> props = new HashMap<>();
         props.put("port", "abc");
         assertThat(messages(props)).hasSize(1);
+    }
+
+    /** A key store whose private key has a password of its own (JKS): a wrong one is one message, on its key. */
+    @Test
+    void aWrongTlsKeyPasswordIsReportedOnceOnThatKey(@TempDir Path dir) throws Exception {
+        String keystore = TestKeyStores.serverKeyStore(dir, "server", "JKS", "store-secret", "key-secret").toString();
+        Map<String, String> props = new HashMap<>(Map.of("hl7.security.enabled", "true",
+                "hl7.security.store.type", "JKS", "hl7.security.keystore.location", keystore,
+                "hl7.security.keystore.password", "store-secret", "hl7.security.key.password", "key-secret"));
+        assertThat(messages(props)).isEmpty();
+        props.put("hl7.security.key.password", "not-the-key-secret");
+        assertThat(messages(props)).singleElement().asString()
+                .startsWith("hl7.security.key.password: Cannot recover the private key in " + keystore)
+                .doesNotContain("not-the-key-secret");
+        props.remove("hl7.security.key.password");
+        assertThat(messages(props)).singleElement().asString()
+                .startsWith("hl7.security.key.password: ").contains("set hl7.security.key.password");
     }
 }
