@@ -291,7 +291,7 @@ final class BundleContext {
             return null;
         }
         V2Composite authority = xcn.component(9);
-        return practitioner(xcn.get(1), types.humanNameFromXcn(xcn), DataTypes.code(xcn.get(13)),
+        return practitioner(xcn.get(1), PersonTypes.humanNameFromXcn(types, xcn), DataTypes.code(xcn.get(13)),
                 authority.get(1), authority.get(2), authority.get(3), xcn.get(7));
     }
 
@@ -318,7 +318,7 @@ final class BundleContext {
 
     private JsonObject practitioner(String id, JsonObject name, String type, String authNs, String authUid,
                                     String authType, String degree) {
-        String display = DataTypes.displayName(name);
+        String display = PersonTypes.displayName(name);
         if (id == null) {
             return display == null ? null : new JsonObject().put("display", display);
         }

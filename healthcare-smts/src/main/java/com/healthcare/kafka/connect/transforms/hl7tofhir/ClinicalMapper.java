@@ -219,13 +219,13 @@ final class ClinicalMapper {
         if (companyIdentifier != null && companyIdentifier.getString("system") == null) {
             companyIdentifier.put("system", t.local("payor"));
         }
-        JsonObject payor = ctx.organization(companyName, companyIdentifier, t.address(in1.first(5)));
+        JsonObject payor = ctx.organization(companyName, companyIdentifier, PersonTypes.address(t, in1.first(5)));
         if (payor != null) {
             Entry org = ctx.entryOf(payor);
             if (org != null) {
                 JsonArray telecom = new JsonArray();
                 for (V2Composite xtn : in1.repetitions(7)) {
-                    telecom.add(t.contactPoint(xtn, "work"));
+                    telecom.add(PersonTypes.contactPoint(t, xtn, "work"));
                 }
                 org.resource.putIfAbsent("telecom", telecom);
                 org.resource.putIfAbsent("type", new JsonArray().add(new JsonObject().add("coding",
@@ -253,12 +253,12 @@ final class ClinicalMapper {
         String relationship = in1.get(17);
         boolean self = relationship == null || "SEL".equalsIgnoreCase(relationship)
                 || "01".equals(relationship) || "18".equals(relationship);
-        JsonObject subscriberName = t.humanName(in1.first(16));
+        JsonObject subscriberName = PersonTypes.humanName(t, in1.first(16));
         if (self) {
             r.put("subscriber", ctx.patientRef());
         } else if (subscriberName != null) {
             JsonObject rpId = ctx.derivedIdentifier("RelatedPerson", ctx.patientKey(),
-                    DataTypes.displayName(subscriberName), relationship);
+                    PersonTypes.displayName(subscriberName), relationship);
             Entry rp = ctx.identified("RelatedPerson", rpId, false);
             JsonObject p = rp.resource;
             if (!p.has("patient")) {
@@ -267,10 +267,10 @@ final class ClinicalMapper {
                 p.add("relationship", t.mappedConcept(in1.first(17), "relationship", "0063"));
                 p.add("name", subscriberName);
                 p.put("birthDate", t.date(in1.get(18), "IN1-18"));
-                p.add("address", t.address(in1.first(19)));
+                p.add("address", PersonTypes.address(t, in1.first(19)));
                 p.put("gender", t.mappedCode(in1.get(43), "administrative-sex"));
             }
-            r.put("subscriber", rp.reference(DataTypes.displayName(subscriberName)));
+            r.put("subscriber", rp.reference(PersonTypes.displayName(subscriberName)));
         }
         String subscriberId = in1.get(49) != null ? in1.get(49) : policy;
         r.put("subscriberId", subscriberId);
