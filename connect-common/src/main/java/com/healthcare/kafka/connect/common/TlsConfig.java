@@ -1,13 +1,11 @@
 package com.healthcare.kafka.connect.common;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -183,15 +181,9 @@ public final class TlsConfig {
      * manager will do at start: a wrong key password otherwise passes validation and fails every task.
      */
     private String keyError() {
-        Password keyPass = keyPassword != null ? keyPassword : keystorePassword;
-        char[] chars = keyPass == null ? new char[0] : keyPass.value().toCharArray();
         try {
-            KeyStore store = load(keystoreLocation, keystorePassword);
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
-                    store.getKey(alias, chars);
-                }
-            }
+            KeyStores.recoverKeys(load(keystoreLocation, keystorePassword),
+                    keyPassword != null ? keyPassword : keystorePassword);
             return null;
         } catch (UnrecoverableKeyException e) {
             return keyPassword != null
@@ -204,11 +196,7 @@ public final class TlsConfig {
     }
 
     private KeyStore load(String location, Password password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(storeType.toUpperCase(Locale.ROOT));
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            store.load(in, password == null ? null : password.value().toCharArray());
-        }
-        return store;
+        return KeyStores.load(location, storeType, password);
     }
 
     /** Builds the server-side SSL context. Call only when {@link #enabled()}. */
