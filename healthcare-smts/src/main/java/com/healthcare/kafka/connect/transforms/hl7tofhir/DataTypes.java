@@ -563,6 +563,24 @@ final class DataTypes {
         return q;
     }
 
+    /**
+     * Dosage.doseAndRate from a minimum and a maximum amount in {@code units}: a doseQuantity, or a doseRange when
+     * the maximum differs; null without a minimum.
+     */
+    JsonObject doseAndRate(JsonNumber min, JsonNumber max, V2Composite units) {
+        if (min == null) {
+            return null;
+        }
+        JsonObject doseAndRate = new JsonObject();
+        if (max == null || max.equals(min)) {
+            doseAndRate.put("doseQuantity", quantity(min, units));
+        } else {
+            doseAndRate.put("doseRange", new JsonObject().put("low", quantity(min, units))
+                    .put("high", quantity(max, units)));
+        }
+        return doseAndRate;
+    }
+
     /** Adds unit/system/code for a unit code given as plain text (e.g. RXA-7 in v2.3 or CQ.2 component). */
     void addUnit(JsonObject q, String unitCode, String unitText, String systemName) {
         String display = unitText != null ? unitText : unitCode;

@@ -272,16 +272,7 @@ final class ImmunizationMapper {
         JsonNumber min = JsonNumber.parseDecimal(rx.get(rxe ? 3 : 2));
         JsonNumber max = JsonNumber.parseDecimal(rx.get(rxe ? 4 : 3));
         V2Composite units = rx.first(rxe ? 5 : 4);
-        if (min != null) {
-            JsonObject doseAndRate = new JsonObject();
-            if (max == null || max.equals(min)) {
-                doseAndRate.put("doseQuantity", t.quantity(min, units));
-            } else {
-                doseAndRate.put("doseRange", new JsonObject().put("low", t.quantity(min, units))
-                        .put("high", t.quantity(max, units)));
-            }
-            dosage.add("doseAndRate", doseAndRate);
-        }
+        dosage.add("doseAndRate", t.doseAndRate(min, max, units));
         if (rxe) {
             String timing = rx.get(1, 2);
             dosage.put("text", timing == null ? null : "Interval: " + timing);

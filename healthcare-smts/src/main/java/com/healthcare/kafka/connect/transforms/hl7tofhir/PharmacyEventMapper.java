@@ -91,16 +91,7 @@ final class PharmacyEventMapper {
         JsonNumber min = JsonNumber.parseDecimal(rxg.get(5));
         JsonNumber max = JsonNumber.parseDecimal(rxg.get(6));
         V2Composite units = rxg.first(7);
-        if (min != null) {
-            JsonObject doseAndRate = new JsonObject();
-            if (max == null || max.equals(min)) {
-                doseAndRate.put("doseQuantity", t.quantity(min, units));
-            } else {
-                doseAndRate.put("doseRange", new JsonObject().put("low", t.quantity(min, units))
-                        .put("high", t.quantity(max, units)));
-            }
-            dosage.add("doseAndRate", doseAndRate);
-        }
+        dosage.add("doseAndRate", t.doseAndRate(min, max, units));
         for (V2Composite instruction : rxg.repetitions(9)) {
             dosage.add("additionalInstruction", t.codeableConcept(instruction, null));
         }
