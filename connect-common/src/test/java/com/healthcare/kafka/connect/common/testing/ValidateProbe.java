@@ -45,6 +45,17 @@ public final class ValidateProbe {
         return out;
     }
 
+    /** The error messages validate() gives for {@code props}, by key (keys without errors left out). */
+    public static Map<String, List<String>> errors(Connector connector, Map<String, String> props) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue v : connector.validate(props).configValues()) {
+            if (!v.errorMessages().isEmpty()) {
+                errors.put(v.name(), v.errorMessages());
+            }
+        }
+        return errors;
+    }
+
     /**
      * Puts a wrong value for {@code name} into {@code valid} (which must validate clean) and asserts one message
      * for it: exactly one for typed keys, at most one for free-form ones (strings, lists and passwords may accept
