@@ -106,7 +106,7 @@ final class ClinicalMapper {
         String attested = t.dateTime(dg1, 19);
         r.put("recordedDate", attested);
         for (V2Composite xcn : dg1.repetitions(16)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 r.put("asserter", ref);
                 break;
@@ -167,7 +167,7 @@ final class ClinicalMapper {
         performer(ctx, performers, pr1, 11, "304292004", "Surgeon");
         performer(ctx, performers, pr1, 12, null, null);
         r.put("performer", performers);
-        r.put("location", ctx.location(pr1.first(23), "PR1-23"));
+        r.put("location", SharedResources.location(ctx, pr1.first(23), "PR1-23"));
         r.add("reasonCode", t.codeableConcept(pr1.first(15), null));
         ctx.procedure = e;
         ctx.notesTo(e, "note");
@@ -176,7 +176,7 @@ final class ClinicalMapper {
     private static void performer(BundleContext ctx, JsonArray out, V2Segment s, int field, String sct,
                                   String display) {
         for (V2Composite xcn : s.repetitions(field)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref == null) {
                 continue;
             }
@@ -219,7 +219,8 @@ final class ClinicalMapper {
         if (companyIdentifier != null && companyIdentifier.getString("system") == null) {
             companyIdentifier.put("system", t.local("payor"));
         }
-        JsonObject payor = ctx.organization(companyName, companyIdentifier, PersonTypes.address(t, in1.first(5)));
+        JsonObject payor = SharedResources.organization(ctx, companyName, companyIdentifier,
+                PersonTypes.address(t, in1.first(5)));
         if (payor != null) {
             Entry org = ctx.entryOf(payor);
             if (org != null) {

@@ -76,9 +76,9 @@ final class ImmunizationMapper {
                 r.put("reportOrigin", t.codeableConcept(source, null));
             }
         }
-        JsonObject location = ctx.location(rxa.first(27), "RXA-27");
+        JsonObject location = SharedResources.location(ctx, rxa.first(27), "RXA-27");
         if (location == null) {
-            location = ctx.location(rxa.first(11), "RXA-11");
+            location = SharedResources.location(ctx, rxa.first(11), "RXA-11");
         }
         r.put("location", location);
         r.put("manufacturer", manufacturer(ctx, rxa.first(17)));
@@ -90,14 +90,14 @@ final class ImmunizationMapper {
         }
         JsonArray performers = new JsonArray();
         for (V2Composite xcn : rxa.repetitions(10)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 performers.add(performer(ref, "AP", "Administering Provider"));
             }
         }
         if (orc != null) {
             for (V2Composite xcn : orc.repetitions(12)) {
-                JsonObject ref = ctx.practitioner(xcn);
+                JsonObject ref = SharedResources.practitioner(ctx, xcn);
                 if (ref != null) {
                     performers.add(performer(ref, "OP", "Ordering Provider"));
                 }
@@ -130,7 +130,7 @@ final class ImmunizationMapper {
             String system = ctx.types.codingSystem(cwe.get(3) != null ? cwe.get(3) : "MVX");
             identifier = new JsonObject().put("system", system).put("value", code);
         }
-        return ctx.organization(name != null ? name : code, identifier, null);
+        return SharedResources.organization(ctx, name != null ? name : code, identifier, null);
     }
 
     private static String firstCode(JsonObject cc) {

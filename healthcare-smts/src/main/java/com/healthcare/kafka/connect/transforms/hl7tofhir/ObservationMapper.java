@@ -89,9 +89,9 @@ final class ObservationMapper {
             r.put("issued", t.instant(ctx.obr.get(22), "OBR-22"));
         }
         for (V2Composite xcn : obx.repetitions(16)) {
-            r.add("performer", ctx.practitioner(xcn));
+            r.add("performer", SharedResources.practitioner(ctx, xcn));
         }
-        JsonObject lab = ctx.organization(obx.first(23));
+        JsonObject lab = SharedResources.organization(ctx, obx.first(23));
         if (lab != null) {
             r.add("performer", lab);
         }

@@ -188,7 +188,7 @@ final class OrderMapper {
 
     static JsonObject firstPractitioner(BundleContext ctx, V2Segment s, int field) {
         for (V2Composite xcn : s.repetitions(field)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 return ref;
             }
@@ -233,11 +233,11 @@ final class OrderMapper {
         }
         r.put("issued", t.instant(obr.get(22), "OBR-22"));
         for (V2Composite ndl : obr.repetitions(32)) {
-            r.add("resultsInterpreter", ctx.practitionerFromCnn(ndl.component(1)));
+            r.add("resultsInterpreter", SharedResources.practitionerFromCnn(ctx, ndl.component(1)));
         }
         for (int f : new int[] {34, 35}) {
             for (V2Composite ndl : obr.repetitions(f)) {
-                r.add("performer", ctx.practitionerFromCnn(ndl.component(1)));
+                r.add("performer", SharedResources.practitionerFromCnn(ctx, ndl.component(1)));
             }
         }
     }

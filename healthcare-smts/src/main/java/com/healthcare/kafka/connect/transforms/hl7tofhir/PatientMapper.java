@@ -213,10 +213,10 @@ final class PatientMapper {
         }
         JsonObject p = ctx.patient.resource;
         for (V2Composite xon : pd1.repetitions(3)) {
-            p.add("generalPractitioner", ctx.organization(xon));
+            p.add("generalPractitioner", SharedResources.organization(ctx, xon));
         }
         for (V2Composite xcn : pd1.repetitions(4)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null && ref.has("reference")) {
                 p.add("generalPractitioner", ref);
             } else if (ref != null) {
@@ -269,7 +269,7 @@ final class PatientMapper {
         }
         String gender = t.mappedCode(nk1.get(15), "administrative-sex");
         JsonObject period = t.period(nk1.get(8), nk1.get(9), "NK1-8/NK1-9");
-        JsonObject organization = ctx.organization(nk1.first(13));
+        JsonObject organization = SharedResources.organization(ctx, nk1.first(13));
 
         JsonObject contact = new JsonObject();
         JsonArray rel = new JsonArray();

@@ -47,7 +47,7 @@ final class PharmacyEventMapper {
         }
         r.put("whenHandedOver", t.dateTime(rxd, 3));
         for (V2Composite xcn : rxd.repetitions(10)) {
-            JsonObject actor = ctx.practitioner(xcn);
+            JsonObject actor = SharedResources.practitioner(ctx, xcn);
             if (actor != null) {
                 r.add("performer", new JsonObject().put("actor", actor));
             }
@@ -133,7 +133,7 @@ final class PharmacyEventMapper {
             r.put("effectiveDateTime", start);
         }
         for (V2Composite xcn : rxa.repetitions(10)) {
-            JsonObject actor = ctx.practitioner(xcn);
+            JsonObject actor = SharedResources.practitioner(ctx, xcn);
             if (actor != null) {
                 r.add("performer", new JsonObject().put("actor", actor));
             }
