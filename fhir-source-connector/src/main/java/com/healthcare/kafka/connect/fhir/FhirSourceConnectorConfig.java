@@ -209,7 +209,8 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         "Subscription criteria, e.g. 'Observation?status=final'; several separated by ' | '. "
                                 + "Each names a type that is in " + RESOURCE_TYPES + ".",
                         GROUP_SUBSCRIPTION, ++order, Width.LONG, "Criteria")
-                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", FhirClientConfig.httpUrlValidator(true), Importance.HIGH,
+                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", FhirClientConfig.httpUrlValidator(true),
+                        Importance.HIGH,
                         "URL the FHIR server calls (Subscription.channel.endpoint): a name that reaches the worker "
                                 + "running task 0, e.g. through a load balancer. Its path is where the listener "
                                 + "accepts notifications. Empty: http://<task 0's host name>:<listener port>"

@@ -105,7 +105,8 @@ final class SourceConfigProblems {
     }
 
     private static ConfigDef tlsOnlyDef() {
-        return TlsConfig.define(new ConfigDef(), SUBSCRIPTION_TLS_PREFIX, FhirSourceConnectorConfig.GROUP_LISTENER_TLS, "the listener");
+        return TlsConfig.define(new ConfigDef(), SUBSCRIPTION_TLS_PREFIX, FhirSourceConnectorConfig.GROUP_LISTENER_TLS,
+                "the listener");
     }
 
     private static Map<String, String> tlsProps(Map<String, String> props) {
