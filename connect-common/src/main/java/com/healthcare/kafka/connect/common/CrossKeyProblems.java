@@ -1,5 +1,6 @@
 package com.healthcare.kafka.connect.common;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ public final class CrossKeyProblems {
             }
         });
         return values;
+    }
+
+    /** Adds {@code message} to the problems of {@code key}. */
+    public static void add(Map<String, List<String>> problems, String key, String message) {
+        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
     /** Throws one exception listing every problem ({@code heading} first) unless there are none. */

@@ -1,5 +1,7 @@
 package com.healthcare.kafka.connect.fhirclient;
 
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -384,10 +386,6 @@ public final class FhirClientConfig {
         if (value == null || value.isBlank()) {
             add(problems, key, message);
         }
-    }
-
-    private static void add(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
     private static String lower(String s) {

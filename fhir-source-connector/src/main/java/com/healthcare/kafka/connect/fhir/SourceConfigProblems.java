@@ -1,5 +1,6 @@
 package com.healthcare.kafka.connect.fhir;
 
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
 import static com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig.ALIASES;
 import static com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig.LISTENER_MAX_CONNECTIONS;
 import static com.healthcare.kafka.connect.fhir.FhirSourceConnectorConfig.LISTENER_MAX_CONNECTIONS_PER_ADDRESS;
@@ -117,10 +118,6 @@ final class SourceConfigProblems {
             }
         });
         return result;
-    }
-
-    private static void add(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
     private static List<String> listOrEmpty(String value) {

@@ -1,6 +1,7 @@
 package com.healthcare.kafka.connect.fhir.sink;
 
-import java.util.ArrayList;
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,17 +136,17 @@ public class FhirSinkConnectorConfig extends AbstractConfig {
         String system = props.getOrDefault(IDENTIFIER_SYSTEM, "").trim();
         String conditional = lower(props.getOrDefault(CONDITIONAL_MODE, CONDITIONAL_NONE));
         if (!system.isEmpty() && conditional.equals(CONDITIONAL_NONE)) {
-            problems.computeIfAbsent(IDENTIFIER_SYSTEM, k -> new ArrayList<>()).add("is only used when "
+            add(problems, IDENTIFIER_SYSTEM, "is only used when "
                     + CONDITIONAL_MODE + " is create or update; set that too, or leave this empty");
         }
         if (!system.isEmpty() && (system.contains("|") || system.contains(" "))) {
-            problems.computeIfAbsent(IDENTIFIER_SYSTEM, k -> new ArrayList<>()).add("must be a system URI "
+            add(problems, IDENTIFIER_SYSTEM, "must be a system URI "
                     + "without '|' or spaces, e.g. urn:oid:2.16.840.1.113883.19.5");
         }
         String tolerance = lower(props.getOrDefault(ERRORS_TOLERANCE, "none"));
         String dlq = props.getOrDefault("errors.deadletterqueue.topic.name", "").trim();
         if (!dlq.isEmpty() && !tolerance.equals("all")) {
-            problems.computeIfAbsent(ERRORS_TOLERANCE, k -> new ArrayList<>()).add("is '" + tolerance + "' but "
+            add(problems, ERRORS_TOLERANCE, "is '" + tolerance + "' but "
                     + "errors.deadletterqueue.topic.name is set: rejected records reach the dead letter queue only "
                     + "with errors.tolerance=all (otherwise the first one fails the task)");
         }
