@@ -6,7 +6,6 @@ import java.util.function.Function;
 
 import com.healthcare.kafka.connect.transforms.hl7tofhir.MappingTables.Target;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonArray;
-import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonNumber;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonObject;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Composite;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
@@ -14,8 +13,8 @@ import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Time;
 
 /**
  * HL7 v2 data types to FHIR R4 data types, following the V2-to-FHIR IG data type maps (CWE/CE/CNE[CodeableConcept],
- * CX[Identifier], EI[Identifier], HD[uri], DTM[dateTime], NM/CQ/CWE[Quantity], DR[Period]; names, addresses and
- * contact points are in {@link PersonTypes}). Stateless apart from its immutable tables: thread-safe.
+ * CX[Identifier], EI[Identifier], HD[uri], DTM[dateTime], DR[Period]; quantities are in {@link Quantities}, names,
+ * addresses and contact points in {@link PersonTypes}). Stateless apart from its immutable tables: thread-safe.
  */
 final class DataTypes {
 
@@ -544,61 +543,7 @@ final class DataTypes {
         return id;
     }
 
-
-    // ---------------------------------------------------------------- quantities
-
-    /**
-     * A Quantity from a number and a CWE/CE unit: system and code only for a valid UCUM unit (after the
-     * synonyms table) or a unit coded in another known system; otherwise the unit is kept as text.
-     */
-    JsonObject quantity(JsonNumber value, V2Composite unit) {
-        JsonObject q = new JsonObject().put("value", value);
-        if (unit == null || unit.isEmpty()) {
-            return value == null ? null : q;
-        }
-        String unitCode = unit.get(1);
-        String unitText = unit.get(2);
-        String systemName = unit.get(3);
-        addUnit(q, unitCode, unitText, systemName);
-        return q;
-    }
-
-    /**
-     * Dosage.doseAndRate from a minimum and a maximum amount in {@code units}: a doseQuantity, or a doseRange when
-     * the maximum differs; null without a minimum.
-     */
-    JsonObject doseAndRate(JsonNumber min, JsonNumber max, V2Composite units) {
-        if (min == null) {
-            return null;
-        }
-        JsonObject doseAndRate = new JsonObject();
-        if (max == null || max.equals(min)) {
-            doseAndRate.put("doseQuantity", quantity(min, units));
-        } else {
-            doseAndRate.put("doseRange", new JsonObject().put("low", quantity(min, units))
-                    .put("high", quantity(max, units)));
-        }
-        return doseAndRate;
-    }
-
-    /** Adds unit/system/code for a unit code given as plain text (e.g. RXA-7 in v2.3 or CQ.2 component). */
-    void addUnit(JsonObject q, String unitCode, String unitText, String systemName) {
-        String display = unitText != null ? unitText : unitCode;
-        if (unitCode != null) {
-            boolean ucumCandidate = systemName == null || "UCUM".equalsIgnoreCase(systemName)
-                    || "ISO+".equalsIgnoreCase(systemName) || "ANSI+".equalsIgnoreCase(systemName)
-                    || "ANS+".equalsIgnoreCase(systemName);
-            String u = ucumCandidate ? ucum.code(unitCode) : null;
-            if (u != null) {
-                q.put("unit", display).put("system", UCUM).put("code", u);
-                return;
-            }
-            if (systemName != null && !ucumCandidate) {
-                JsonObject c = coding(unitCode, null, systemName, null, null);
-                q.put("unit", display).put("system", c.get("system")).put("code", c.get("code"));
-                return;
-            }
-        }
-        q.put("unit", display);
+    UcumUnits ucum() {
+        return ucum;
     }
 }

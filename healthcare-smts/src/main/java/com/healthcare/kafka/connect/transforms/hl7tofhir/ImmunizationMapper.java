@@ -86,7 +86,7 @@ final class ImmunizationMapper {
         r.put("expirationDate", t.date(rxa.get(16), "RXA-16"));
         JsonNumber amount = JsonNumber.parseDecimal(rxa.get(6));
         if (amount != null && !"999".equals(rxa.get(6))) {
-            r.put("doseQuantity", t.quantity(amount, rxa.first(7)));
+            r.put("doseQuantity", Quantities.quantity(t, amount, rxa.first(7)));
         }
         JsonArray performers = new JsonArray();
         for (V2Composite xcn : rxa.repetitions(10)) {
@@ -272,7 +272,7 @@ final class ImmunizationMapper {
         JsonNumber min = JsonNumber.parseDecimal(rx.get(rxe ? 3 : 2));
         JsonNumber max = JsonNumber.parseDecimal(rx.get(rxe ? 4 : 3));
         V2Composite units = rx.first(rxe ? 5 : 4);
-        dosage.add("doseAndRate", t.doseAndRate(min, max, units));
+        dosage.add("doseAndRate", Quantities.doseAndRate(t, min, max, units));
         if (rxe) {
             String timing = rx.get(1, 2);
             dosage.put("text", timing == null ? null : "Interval: " + timing);
@@ -292,7 +292,7 @@ final class ImmunizationMapper {
         JsonObject dispense = new JsonObject();
         JsonNumber quantity = JsonNumber.parseDecimal(rx.get(rxe ? 10 : 11));
         if (quantity != null) {
-            dispense.put("quantity", t.quantity(quantity, rx.first(rxe ? 11 : 12)));
+            dispense.put("quantity", Quantities.quantity(t, quantity, rx.first(rxe ? 11 : 12)));
         }
         dispense.put("numberOfRepeatsAllowed", DataTypes.unsignedInt(rx.get(rxe ? 12 : 13)));
         r.put("dispenseRequest", dispense);

@@ -147,7 +147,8 @@ final class ObservationMapper {
         Matcher m = RANGE.matcher(range);
         Matcher b = m.matches() ? null : BOUND.matcher(range);
         if (m.matches() || b.matches()) {
-            JsonObject unit = value instanceof JsonObject ? (JsonObject) value : ctx.types.quantity(null, obx.first(6));
+            JsonObject unit = value instanceof JsonObject ? (JsonObject) value
+                    : Quantities.quantity(ctx.types, null, obx.first(6));
             if (m.matches()) {
                 JsonNumber low = JsonNumber.parseDecimal(m.group(1));
                 JsonNumber high = JsonNumber.parseDecimal(m.group(2));

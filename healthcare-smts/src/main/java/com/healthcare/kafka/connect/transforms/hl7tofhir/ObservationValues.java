@@ -60,12 +60,12 @@ final class ObservationValues {
                 String text = v.get(1);
                 JsonNumber n = JsonNumber.parseDecimal(text);
                 if (n != null) {
-                    target.put("valueQuantity", t.quantity(n, obx.first(6)));
+                    target.put("valueQuantity", Quantities.quantity(t, n, obx.first(6)));
                     return;
                 }
                 Matcher m = text == null ? null : COMPARED.matcher(text);
                 if (m != null && m.matches()) {
-                    JsonObject q = t.quantity(JsonNumber.parseDecimal(m.group(2)), obx.first(6));
+                    JsonObject q = Quantities.quantity(t, JsonNumber.parseDecimal(m.group(2)), obx.first(6));
                     q.put("comparator", m.group(1));
                     target.put("valueQuantity", q);
                     return;
@@ -107,8 +107,10 @@ final class ObservationValues {
                 return;
             case "NR": {
                 JsonObject range = new JsonObject();
-                range.put("low", simpleQuantity(JsonNumber.parseDecimal(v.get(1)), t.quantity(null, obx.first(6))));
-                range.put("high", simpleQuantity(JsonNumber.parseDecimal(v.get(2)), t.quantity(null, obx.first(6))));
+                range.put("low", simpleQuantity(JsonNumber.parseDecimal(v.get(1)),
+                        Quantities.quantity(t, null, obx.first(6))));
+                range.put("high", simpleQuantity(JsonNumber.parseDecimal(v.get(2)),
+                        Quantities.quantity(t, null, obx.first(6))));
                 target.put("valueRange", range);
                 return;
             }
@@ -168,7 +170,7 @@ final class ObservationValues {
                 target.put("valueString", readable(v));
                 return;
             }
-            JsonObject q = t.quantity(n1, obx.first(6));
+            JsonObject q = Quantities.quantity(t, n1, obx.first(6));
             if (comparator != null && !comparator.equals("=")) {
                 if (!Set.of("<", "<=", ">", ">=").contains(comparator)) {
                     target.put("valueString", readable(v));
@@ -180,7 +182,7 @@ final class ObservationValues {
             return;
         }
         if (sep.equals("-")) {
-            JsonObject unit = t.quantity(null, obx.first(6));
+            JsonObject unit = Quantities.quantity(t, null, obx.first(6));
             target.put("valueRange", new JsonObject().put("low", simpleQuantity(n1, unit))
                     .put("high", simpleQuantity(n2, unit)));
         } else if (sep.equals(":") || sep.equals("/")) {

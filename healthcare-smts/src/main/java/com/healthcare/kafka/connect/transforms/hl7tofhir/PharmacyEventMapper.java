@@ -43,7 +43,7 @@ final class PharmacyEventMapper {
         }
         JsonNumber amount = JsonNumber.parseDecimal(rxd.get(4));
         if (amount != null) {
-            r.put("quantity", t.quantity(amount, rxd.first(5)));
+            r.put("quantity", Quantities.quantity(t, amount, rxd.first(5)));
         }
         r.put("whenHandedOver", t.dateTime(rxd, 3));
         for (V2Composite xcn : rxd.repetitions(10)) {
@@ -91,7 +91,7 @@ final class PharmacyEventMapper {
         JsonNumber min = JsonNumber.parseDecimal(rxg.get(5));
         JsonNumber max = JsonNumber.parseDecimal(rxg.get(6));
         V2Composite units = rxg.first(7);
-        dosage.add("doseAndRate", t.doseAndRate(min, max, units));
+        dosage.add("doseAndRate", Quantities.doseAndRate(t, min, max, units));
         for (V2Composite instruction : rxg.repetitions(9)) {
             dosage.add("additionalInstruction", t.codeableConcept(instruction, null));
         }
@@ -151,7 +151,7 @@ final class PharmacyEventMapper {
         }
         JsonNumber dose = JsonNumber.parseDecimal(rxa.get(6));
         if (dose != null && !"999".equals(rxa.get(6))) {
-            r.put("dosage", new JsonObject().put("dose", t.quantity(dose, rxa.first(7))));
+            r.put("dosage", new JsonObject().put("dose", Quantities.quantity(t, dose, rxa.first(7))));
         }
         ctx.notesTo(e, "note");
     }

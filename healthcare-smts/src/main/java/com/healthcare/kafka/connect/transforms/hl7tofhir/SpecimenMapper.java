@@ -62,7 +62,7 @@ final class SpecimenMapper {
         if (amount != null) {
             JsonObject q = new JsonObject().put("value", amount);
             V2Composite unit = cq.component(2);
-            t.addUnit(q, unit.get(1), unit.get(2), unit.get(3));
+            Quantities.addUnit(t, q, unit.get(1), unit.get(2), unit.get(3));
             collection.put("quantity", q);
         }
         collection.put("method", t.codeableConcept(spm.first(7), "0488"));
