@@ -61,11 +61,32 @@ public final class ConfigAliases {
             String aliasValue = props.get(alias.getKey());
             String canonicalValue = props.get(alias.getValue());
             if (aliasValue != null && canonicalValue != null && !Objects.equals(aliasValue, canonicalValue)) {
-                conflicts.add("'" + alias.getKey() + "' is a synonym of '" + alias.getValue()
-                        + "' but both are set, to different values; set only '" + alias.getValue() + "'");
+                conflicts.add(conflict(alias.getKey(), alias.getValue()));
             }
         }
         return conflicts;
+    }
+
+    /**
+     * The {@link #conflicts(Map)} keyed by the canonical key each belongs to (where validate() reports it), in
+     * declaration order.
+     */
+    public Map<String, List<String>> conflictsByKey(Map<String, String> props) {
+        Map<String, List<String>> byKey = new LinkedHashMap<>();
+        for (Map.Entry<String, String> alias : aliasToCanonical.entrySet()) {
+            String aliasValue = props.get(alias.getKey());
+            String canonicalValue = props.get(alias.getValue());
+            if (aliasValue != null && canonicalValue != null && !Objects.equals(aliasValue, canonicalValue)) {
+                byKey.computeIfAbsent(alias.getValue(), k -> new ArrayList<>())
+                        .add(conflict(alias.getKey(), alias.getValue()));
+            }
+        }
+        return byKey;
+    }
+
+    private static String conflict(String alias, String canonical) {
+        return "'" + alias + "' is a synonym of '" + canonical + "' but both are set, to different values; set only '"
+                + canonical + "'";
     }
 
     /** Builder keeping declaration order so docs list synonyms predictably. */

@@ -1,11 +1,11 @@
 package com.healthcare.kafka.connect.common;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,6 +140,11 @@ public final class TlsConfig {
             String error = loadError(keystoreLocation, keystorePassword);
             if (error != null) {
                 problems.put(prefix + KEYSTORE_LOCATION, error);
+            } else {
+                String keyError = keyError();
+                if (keyError != null) {
+                    problems.put(prefix + KEY_PASSWORD, keyError);
+                }
             }
         }
         if (clientAuth != ClientAuth.NONE) {
@@ -171,12 +176,27 @@ public final class TlsConfig {
         }
     }
 
-    private KeyStore load(String location, Password password) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(storeType.toUpperCase(Locale.ROOT));
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            store.load(in, password == null ? null : password.value().toCharArray());
+    /**
+     * Whether every private key of the key store (which opened) is recovered with the key password, as the key
+     * manager will do at start: a wrong key password otherwise passes validation and fails every task.
+     */
+    private String keyError() {
+        try {
+            KeyStores.recoverKeys(load(keystoreLocation, keystorePassword),
+                    keyPassword != null ? keyPassword : keystorePassword);
+            return null;
+        } catch (UnrecoverableKeyException e) {
+            return keyPassword != null
+                    ? "Cannot recover the private key in " + keystoreLocation + " with this password"
+                    : "Cannot recover the private key in " + keystoreLocation + " with the key store password: "
+                            + "set " + prefix + KEY_PASSWORD;
+        } catch (IOException | GeneralSecurityException e) {
+            return "Cannot read the private key in " + keystoreLocation + ": " + e.getClass().getSimpleName();
         }
-        return store;
+    }
+
+    private KeyStore load(String location, Password password) throws IOException, GeneralSecurityException {
+        return KeyStores.load(location, storeType, password);
     }
 
     /** Builds the server-side SSL context. Call only when {@link #enabled()}. */

@@ -71,55 +71,60 @@ public final class BundleReader {
 
     private static Page readRoot(JsonParser p, byte[] body) throws IOException {
         int start = (int) p.currentTokenLocation().getByteOffset();
-        String resourceType = null;
-        String id = null;
-        String versionId = null;
-        String lastUpdated = null;
+        ResourceFacts facts = new ResourceFacts();
         String next = null;
         List<Entry> entries = new ArrayList<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
+            if (facts.read(p, field, value)) {
+                continue;
+            }
             switch (field) {
-                case "resourceType" -> resourceType = p.getValueAsString();
-                case "id" -> id = p.getValueAsString();
-                case "meta" -> {
-                    String[] meta = readMeta(p, value);
-                    versionId = meta[0];
-                    lastUpdated = meta[1];
-                }
                 case "link" -> next = readNextLink(p, value, next);
                 case "entry" -> readEntries(p, value, entries);
                 default -> p.skipChildren();
             }
         }
         int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-        if (!"Bundle".equals(resourceType)) {
+        if (!"Bundle".equals(facts.resourceType)) {
             entries.clear();
-            entries.add(new Entry(new ResourceInfo(resourceType, id, versionId, lastUpdated, start, end), null, null,
-                    null, null, null, null));
+            entries.add(new Entry(facts.info(start, end), null, null, null, null, null, null));
         }
-        return new Page(body, resourceType, next, lastUpdated, entries);
+        return new Page(body, facts.resourceType, next, facts.lastUpdated, entries);
     }
 
-    private static String[] readMeta(JsonParser p, JsonToken value) throws IOException {
-        String[] result = new String[2];
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return result;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if ("versionId".equals(field)) {
-                result[0] = p.getValueAsString();
-            } else if ("lastUpdated".equals(field)) {
-                result[1] = p.getValueAsString();
-            } else {
-                p.skipChildren();
+    /** A resource's type, id and meta, noted while its fields stream past (of the root or of an entry). */
+    private static final class ResourceFacts {
+        String resourceType;
+        String id;
+        String versionId;
+        String lastUpdated;
+
+        /** Notes {@code field} if it is one of these facts (reading its value); false for any other field. */
+        boolean read(JsonParser p, String field, JsonToken value) throws IOException {
+            switch (field) {
+                case "resourceType" -> resourceType = p.getValueAsString();
+                case "id" -> id = p.getValueAsString();
+                case "meta" -> {
+                    Fields meta = readFields(p, value, "versionId", "lastUpdated");
+                    versionId = meta.first();
+                    lastUpdated = meta.second();
+                }
+                default -> {
+                    return false;
+                }
             }
+            return true;
         }
-        return result;
+
+        ResourceInfo info(int start, int end) {
+            return new ResourceInfo(resourceType, id, versionId, lastUpdated, start, end);
+        }
+    }
+
+    /** The values of two named string fields of a JSON object (null when absent). */
+    private record Fields(String first, String second) {
     }
 
     private static String readNextLink(JsonParser p, JsonToken value, String current) throws IOException {
@@ -168,16 +173,16 @@ public final class BundleReader {
                 switch (field) {
                     case "fullUrl" -> fullUrl = p.getValueAsString();
                     case "resource" -> resource = v == JsonToken.START_OBJECT ? readResource(p) : skip(p);
-                    case "search" -> mode = readObjectField(p, v, "mode", null)[0];
+                    case "search" -> mode = readFields(p, v, "mode", null).first();
                     case "request" -> {
-                        String[] r = readObjectField(p, v, "method", "url");
-                        method = r[0];
-                        requestUrl = r[1];
+                        Fields r = readFields(p, v, "method", "url");
+                        method = r.first();
+                        requestUrl = r.second();
                     }
                     case "response" -> {
-                        String[] r = readObjectField(p, v, "etag", "lastModified");
-                        etag = r[0];
-                        lastModified = r[1];
+                        Fields r = readFields(p, v, "etag", "lastModified");
+                        etag = r.first();
+                        lastModified = r.second();
                     }
                     default -> p.skipChildren();
                 }
@@ -193,46 +198,37 @@ public final class BundleReader {
 
     private static ResourceInfo readResource(JsonParser p) throws IOException {
         int start = (int) p.currentTokenLocation().getByteOffset();
-        String resourceType = null;
-        String id = null;
-        String versionId = null;
-        String lastUpdated = null;
+        ResourceFacts facts = new ResourceFacts();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
-            switch (field) {
-                case "resourceType" -> resourceType = p.getValueAsString();
-                case "id" -> id = p.getValueAsString();
-                case "meta" -> {
-                    String[] meta = readMeta(p, value);
-                    versionId = meta[0];
-                    lastUpdated = meta[1];
-                }
-                default -> p.skipChildren();
+            if (!facts.read(p, field, value)) {
+                p.skipChildren();
             }
         }
         int end = (int) p.currentTokenLocation().getByteOffset() + 1;
-        return new ResourceInfo(resourceType, id, versionId, lastUpdated, start, end);
+        return facts.info(start, end);
     }
 
-    private static String[] readObjectField(JsonParser p, JsonToken value, String first, String second)
+    private static Fields readFields(JsonParser p, JsonToken value, String first, String second)
             throws IOException {
-        String[] result = new String[2];
+        String a = null;
+        String b = null;
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
-            return result;
+            return new Fields(null, null);
         }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
             if (field.equals(first)) {
-                result[0] = p.getValueAsString();
+                a = p.getValueAsString();
             } else if (field.equals(second)) {
-                result[1] = p.getValueAsString();
+                b = p.getValueAsString();
             } else {
                 p.skipChildren();
             }
         }
-        return result;
+        return new Fields(a, b);
     }
 }

@@ -1,7 +1,8 @@
 package com.healthcare.kafka.connect.fhirclient;
 
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 
 import com.healthcare.kafka.connect.common.DescribedValidator;
+import com.healthcare.kafka.connect.common.KeyStores;
 import com.healthcare.kafka.connect.fhirclient.smart.SmartBackendConfig;
 
 /**
@@ -203,10 +205,45 @@ public final class FhirClientConfig {
             default -> {
             }
         }
-        for (String key : List.of(TRUSTSTORE_LOCATION, KEYSTORE_LOCATION)) {
-            String file = props.get(key);
-            if (file != null && !file.isBlank() && !Files.isReadable(Path.of(file.trim()))) {
-                add(problems, key, "cannot read the file " + file);
+        storeProblems(props, problems, TRUSTSTORE_LOCATION, TRUSTSTORE_TYPE, TRUSTSTORE_PASSWORD);
+        storeProblems(props, problems, KEYSTORE_LOCATION, KEYSTORE_TYPE, KEYSTORE_PASSWORD);
+    }
+
+    /**
+     * A store that cannot be read or opened is reported on its location; a client key that does not open with the
+     * key store password (the client's key manager uses that one for the key too) on the password. A store type
+     * that its own validator rejects is left to it.
+     */
+    private static void storeProblems(Map<String, String> props, Map<String, List<String>> problems,
+                                      String locationKey, String typeKey, String passwordKey) {
+        String file = props.get(locationKey);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        if (!Files.isReadable(Path.of(file.trim()))) {
+            add(problems, locationKey, "cannot read the file " + file);
+            return;
+        }
+        String type = props.getOrDefault(typeKey, "PKCS12").trim();
+        if (!type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
+            return;
+        }
+        String secret = props.get(passwordKey);
+        Password password = secret == null ? null : new Password(secret);
+        KeyStore store;
+        try {
+            store = KeyStores.load(file.trim(), type, password);
+        } catch (IOException | GeneralSecurityException e) {
+            add(problems, locationKey, "cannot open " + file + " as a " + type.toUpperCase(Locale.ROOT)
+                    + " store (wrong password or type?): " + e.getClass().getSimpleName());
+            return;
+        }
+        if (locationKey.equals(KEYSTORE_LOCATION)) {
+            try {
+                KeyStores.recoverKeys(store, password);
+            } catch (GeneralSecurityException e) {
+                add(problems, passwordKey, "opens " + file + " but not the private key in it: the client key "
+                        + "must have the key store's password");
             }
         }
     }
@@ -310,10 +347,8 @@ public final class FhirClientConfig {
     }
 
     private static KeyStore load(String key, String file, String type, Password password) {
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            KeyStore store = KeyStore.getInstance(type.toUpperCase(Locale.ROOT));
-            store.load(in, password == null ? null : password.value().toCharArray());
-            return store;
+        try {
+            return KeyStores.load(file, type, password);
         } catch (IOException | GeneralSecurityException e) {
             throw new ConnectException("Cannot load " + key + " " + file + ": " + e.getMessage(), e);
         }
@@ -351,10 +386,6 @@ public final class FhirClientConfig {
         if (value == null || value.isBlank()) {
             add(problems, key, message);
         }
-    }
-
-    private static void add(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
     private static String lower(String s) {

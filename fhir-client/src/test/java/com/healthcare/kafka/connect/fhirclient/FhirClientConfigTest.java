@@ -3,6 +3,7 @@ package com.healthcare.kafka.connect.fhirclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.healthcare.kafka.connect.common.testing.TestKeyStores;
 
 class FhirClientConfigTest {
 
@@ -47,6 +51,33 @@ class FhirClientConfigTest {
         assertThat(problems.get("fhir.ssl.truststore.location")).containsExactly("cannot read the file "
                 + "/no/such/trust.p12");
         assertThat(problems.get("fhir.ssl.keystore.location")).hasSize(1);
+    }
+
+    @Test
+    void storesAreOpenedAndTheClientKeyRecoveredDuringValidation(@TempDir Path dir) throws Exception {
+        String keystore = TestKeyStores.serverKeyStore(dir, "client", "PKCS12", "changeit", "changeit").toString();
+        assertThat(problems(Map.of("fhir.ssl.keystore.location", keystore, "fhir.ssl.keystore.password",
+                "changeit"))).isEmpty();
+        Map<String, List<String>> wrong = problems(Map.of("fhir.ssl.keystore.location", keystore,
+                "fhir.ssl.keystore.password", "wrong"));
+        assertThat(wrong).containsOnlyKeys("fhir.ssl.keystore.location");
+        assertThat(wrong.get("fhir.ssl.keystore.location")).singleElement().asString()
+                .startsWith("cannot open " + keystore + " as a PKCS12 store (wrong password or type?)");
+        assertThat(problems(Map.of("fhir.ssl.truststore.location", keystore, "fhir.ssl.truststore.password",
+                "wrong"))).containsOnlyKeys("fhir.ssl.truststore.location");
+
+        // The client's key manager opens the key with the key store password: a key of its own password fails.
+        String twoPasswords = TestKeyStores.serverKeyStore(dir, "two", "JKS", "store-secret", "key-secret")
+                .toString();
+        Map<String, List<String>> keyProblems = problems(Map.of("fhir.ssl.keystore.location", twoPasswords,
+                "fhir.ssl.keystore.type", "JKS", "fhir.ssl.keystore.password", "store-secret"));
+        assertThat(keyProblems).containsOnlyKeys("fhir.ssl.keystore.password");
+        assertThat(keyProblems.get("fhir.ssl.keystore.password")).singleElement().asString()
+                .contains("not the private key").doesNotContain("store-secret");
+        FhirClientConfig failing = FhirClientConfig.from(new AbstractConfig(DEF, Map.of(
+                "fhir.ssl.keystore.location", twoPasswords, "fhir.ssl.keystore.type", "JKS",
+                "fhir.ssl.keystore.password", "store-secret")));
+        assertThatThrownBy(() -> failing.httpSettings(1)).isInstanceOf(ConnectException.class);
     }
 
     @Test

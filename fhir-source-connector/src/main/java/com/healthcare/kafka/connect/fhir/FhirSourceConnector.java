@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.common.IgnoredCloudKeys;
 import com.healthcare.kafka.connect.common.OneMessagePerMistake;
 
@@ -125,19 +125,8 @@ public class FhirSourceConnector extends SourceConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Map<String, String> canonical = FhirSourceConnectorConfig.ALIASES.canonicalize(connectorConfigs);
         Config result = super.validate(canonical);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        FhirSourceConnectorConfig.problems(connectorConfigs).forEach((key, messages) -> {
-            ConfigValue value = byName.get(key);
-            if (value == null) {
-                value = new ConfigValue(key);
-                result.configValues().add(value);
-                byName.put(key, value);
-            }
-            if (value.errorMessages().isEmpty()) {
-                messages.forEach(value::addErrorMessage);
-            }
-        });
+        CrossKeyProblems.addTo(result.configValues(), FhirSourceConnectorConfig.problems(connectorConfigs),
+                true);
         OneMessagePerMistake.apply(result.configValues());
         return result;
     }

@@ -1,12 +1,16 @@
 package com.healthcare.kafka.connect.fhir;
 
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.canonicalInstant;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.fhirVersionValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.headerValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.resourceTypesValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.sinceValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.subscriptionTypeValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.topicPrefixValidator;
+import static com.healthcare.kafka.connect.fhir.config.SourceConfigValidators.trimmed;
+
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,15 +23,14 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
-import com.healthcare.kafka.connect.common.DescribedValidator;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.fhir.bulk.BulkExportSettings;
 import com.healthcare.kafka.connect.fhir.config.QueryParameters;
-import com.healthcare.kafka.connect.fhir.config.R4ResourceTypes;
+import com.healthcare.kafka.connect.fhir.config.SubscriptionCriteria;
 import com.healthcare.kafka.connect.fhirclient.FhirClientConfig;
 
 /**
@@ -107,7 +110,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     private static final String GROUP_AUTH = "Authentication";
     private static final String GROUP_POLL = "Polling";
     private static final String GROUP_SUBSCRIPTION = "Subscription";
-    private static final String GROUP_LISTENER_TLS = "Subscription listener TLS";
+    static final String GROUP_LISTENER_TLS = "Subscription listener TLS";
     private static final String GROUP_OUTPUT = "Output";
 
     /** Seed 001's keys, accepted as documented synonyms. */
@@ -140,13 +143,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     /** Parses and fails with every cross-field problem at once, as validate() reports them. */
     public static FhirSourceConnectorConfig parseStrict(Map<String, String> props) {
         FhirSourceConnectorConfig config = new FhirSourceConnectorConfig(props);
-        Map<String, List<String>> problems = problems(props);
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("Invalid FHIR source configuration:");
-            problems.forEach((key, errors) -> errors.forEach(e -> message.append(' ').append(key).append(": ")
-                    .append(e).append(';')));
-            throw new ConfigException(message.toString());
-        }
+        CrossKeyProblems.throwIfAny("Invalid FHIR source configuration:", problems(props));
         return config;
     }
 
@@ -154,7 +151,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         int order = 0;
         def
-                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, httpUrlValidator(false),
+                .define(FHIR_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, FhirClientConfig.httpUrlValidator(false),
                         Importance.HIGH, "Base URL of the FHIR R4 server, e.g. https://fhir.example.org/fhir.",
                         GROUP_SERVER, ++order, Width.LONG, "FHIR base URL")
                 .define(FHIR_VERSION, Type.STRING, "R4", fhirVersionValidator(), Importance.LOW,
@@ -212,7 +209,8 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
                         "Subscription criteria, e.g. 'Observation?status=final'; several separated by ' | '. "
                                 + "Each names a type that is in " + RESOURCE_TYPES + ".",
                         GROUP_SUBSCRIPTION, ++order, Width.LONG, "Criteria")
-                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", httpUrlValidator(true), Importance.HIGH,
+                .define(SUBSCRIPTION_ENDPOINT, Type.STRING, "", FhirClientConfig.httpUrlValidator(true),
+                        Importance.HIGH,
                         "URL the FHIR server calls (Subscription.channel.endpoint): a name that reaches the worker "
                                 + "running task 0, e.g. through a load balancer. Its path is where the listener "
                                 + "accepts notifications. Empty: http://<task 0's host name>:<listener port>"
@@ -286,145 +284,13 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         return def;
     }
 
-    // ----------------------------------------------------------------------------------------------------
-    // Cross-field validation
-    // ----------------------------------------------------------------------------------------------------
-
     /**
      * Problems that single-key validators cannot see, keyed by the canonical config name they belong to.
      * {@code props} are the raw properties (synonyms allowed); keys that fail their own validator are skipped
      * here, since ConfigDef already reports them.
      */
     public static Map<String, List<String>> problems(Map<String, String> rawProps) {
-        Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (String conflict : ALIASES.conflicts(rawProps)) {
-            String alias = conflict.substring(1, conflict.indexOf('\'', 1));
-            add(problems, ALIASES.canonical(alias), conflict);
-        }
-        Map<String, String> props = ALIASES.canonicalize(rawProps);
-        FhirClientConfig.addProblems(props, problems);
-        BulkExportSettings.addProblems(props, problems);
-
-        List<String> types = listOrEmpty(props.get(RESOURCE_TYPES));
-        if (!types.isEmpty()) {
-            QueryParameters params = QueryParameters.parse(props.get(QUERY_PARAMETERS), types);
-            params.errors().forEach(e -> add(problems, QUERY_PARAMETERS, e));
-        }
-
-        if (Boolean.parseBoolean(props.getOrDefault(SUBSCRIPTION_ENABLED, "false").trim())) {
-            String criteria = props.getOrDefault(SUBSCRIPTION_CRITERIA, "");
-            if (criteria.isBlank()) {
-                add(problems, SUBSCRIPTION_CRITERIA, "is required when " + SUBSCRIPTION_ENABLED
-                        + "=true, e.g. 'Observation?status=final'");
-            } else {
-                for (String c : splitCriteria(criteria)) {
-                    String type = criteriaType(c);
-                    if (!R4ResourceTypes.isResourceType(type)) {
-                        add(problems, SUBSCRIPTION_CRITERIA, "'" + c + "' does not start with a FHIR R4 resource "
-                                + "type (expected e.g. 'Observation?status=final')");
-                    } else if (!types.isEmpty() && !types.contains(type)) {
-                        add(problems, SUBSCRIPTION_CRITERIA, "'" + c + "' is for " + type + ", which is not in "
-                                + RESOURCE_TYPES + ": add it there, its notifications are deduplicated against "
-                                + "that type's polling");
-                    }
-                }
-            }
-            String tlsEnabled = props.getOrDefault(SUBSCRIPTION_TLS_PREFIX + TlsConfig.ENABLED, "false");
-            if (Boolean.parseBoolean(tlsEnabled.trim())) {
-                try {
-                    TlsConfig tls = TlsConfig.from(new AbstractConfig(tlsOnlyDef(), tlsProps(props)),
-                            SUBSCRIPTION_TLS_PREFIX);
-                    tls.problems().forEach((key, message) -> add(problems, key, message));
-                } catch (ConfigException e) {
-                    // the single-key validators already report this
-                }
-            }
-        }
-
-        Integer perAddress = intOrNull(props.get(LISTENER_MAX_CONNECTIONS_PER_ADDRESS));
-        Integer total = intOrNull(props.getOrDefault(LISTENER_MAX_CONNECTIONS, "64"));
-        if (perAddress != null && total != null && perAddress > total) {
-            add(problems, LISTENER_MAX_CONNECTIONS_PER_ADDRESS, "is " + perAddress + ", more than "
-                    + LISTENER_MAX_CONNECTIONS + " (" + total + ")");
-        }
-        Integer producerMax = intOrNull(props.get(PRODUCER_MAX_REQUEST_SIZE));
-        Integer recordMax = intOrNull(props.getOrDefault(RECORD_MAX_BYTES, "1000000"));
-        if (producerMax != null && recordMax != null && recordMax > producerMax - 1024) {
-            add(problems, RECORD_MAX_BYTES, "is " + recordMax + " but " + PRODUCER_MAX_REQUEST_SIZE + " is "
-                    + producerMax + ": a record this large would fail the task; set it at least 1 KiB lower");
-        }
-        return problems;
-    }
-
-    private static Integer intOrNull(String value) {
-        try {
-            return value == null ? null : Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static ConfigDef tlsOnlyDef() {
-        return TlsConfig.define(new ConfigDef(), SUBSCRIPTION_TLS_PREFIX, GROUP_LISTENER_TLS, "the listener");
-    }
-
-    private static Map<String, String> tlsProps(Map<String, String> props) {
-        Map<String, String> result = new LinkedHashMap<>();
-        props.forEach((k, v) -> {
-            if (k.startsWith(SUBSCRIPTION_TLS_PREFIX)) {
-                result.put(k, v);
-            }
-        });
-        return result;
-    }
-
-    private static void requireValue(Map<String, List<String>> problems, Map<String, String> props, String key,
-                                     String message) {
-        String value = props.get(key);
-        if (value == null || value.isBlank()) {
-            add(problems, key, message);
-        }
-    }
-
-    private static void add(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
-    }
-
-    private static String lower(String s) {
-        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static List<String> listOrEmpty(String value) {
-        List<String> result = new ArrayList<>();
-        if (value == null) {
-            return result;
-        }
-        for (String s : value.split(",")) {
-            if (!s.isBlank()) {
-                result.add(s.trim());
-            }
-        }
-        return result;
-    }
-
-    /** Criteria are separated by '|' surrounded by spaces, or by a new line ('|' alone is a token separator). */
-    public static List<String> splitCriteria(String criteria) {
-        List<String> result = new ArrayList<>();
-        if (criteria == null) {
-            return result;
-        }
-        for (String c : criteria.split("\\s+\\|\\s+|\\r?\\n")) {
-            if (!c.isBlank()) {
-                result.add(c.trim());
-            }
-        }
-        return result;
-    }
-
-    /** The resource type a criteria string starts with ({@code Observation?status=final} -> Observation). */
-    public static String criteriaType(String criteria) {
-        int q = criteria.indexOf('?');
-        return (q < 0 ? criteria : criteria.substring(0, q)).trim();
+        return SourceConfigProblems.of(rawProps);
     }
 
     // ----------------------------------------------------------------------------------------------------
@@ -441,7 +307,7 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     }
 
     public String authType() {
-        return lower(getString(AUTH_TYPE));
+        return client().authType();
     }
 
     /** The FHIR client part of this config (connection, TLS, retries, auth). */
@@ -559,14 +425,14 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
     }
 
     public List<String> subscriptionCriteria() {
-        return splitCriteria(getString(SUBSCRIPTION_CRITERIA));
+        return SubscriptionCriteria.split(getString(SUBSCRIPTION_CRITERIA));
     }
 
     /** Resource types named by the subscription criteria (handled by task 0), in order. */
     public List<String> subscriptionTypes() {
         LinkedHashSet<String> types = new LinkedHashSet<>();
         if (subscriptionEnabled()) {
-            subscriptionCriteria().forEach(c -> types.add(criteriaType(c)));
+            subscriptionCriteria().forEach(c -> types.add(SubscriptionCriteria.type(c)));
         }
         return List.copyOf(types);
     }
@@ -642,121 +508,8 @@ public class FhirSourceConnectorConfig extends AbstractConfig {
         return getInt(LISTENER_MAX_BODY_BYTES);
     }
 
-    private static List<String> trimmed(List<String> values) {
-        List<String> result = new ArrayList<>();
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                result.add(v.trim());
-            }
-        }
-        return result;
-    }
-
-    /**
-     * An instant with offset, kept as written (full precision), or a date turned into midnight UTC.
-     *
-     * @throws DateTimeParseException when neither
-     */
-    static String canonicalInstant(String value) {
-        if (value.length() == 10) {
-            return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC).toString();
-        }
-        OffsetDateTime.parse(value);
-        return value;
-    }
-
     /** Parses a FHIR instant (always with an offset) to an Instant. */
     public static Instant parseInstant(String value) {
         return OffsetDateTime.parse(value).toInstant();
-    }
-
-    // ----------------------------------------------------------------------------------------------------
-    // Validators and recommenders
-    // ----------------------------------------------------------------------------------------------------
-
-    static ConfigDef.Validator httpUrlValidator(boolean optional) {
-        return FhirClientConfig.httpUrlValidator(optional);
-    }
-
-    static ConfigDef.Validator fhirVersionValidator() {
-        Set<String> r4 = Set.of("r4", "4.0", "4.0.0", "4.0.1");
-        return DescribedValidator.of("R4 (or 4.0, 4.0.1)", (name, value) -> {
-            String s = value == null ? "" : value.toString().trim().toLowerCase(Locale.ROOT);
-            if (!r4.contains(s)) {
-                throw new ConfigException(name, value, "FHIR version '" + value + "' is not supported: this connector "
-                        + "reads FHIR R4 servers only (use R4, 4.0 or 4.0.1)");
-            }
-        });
-    }
-
-    static ConfigDef.Validator subscriptionTypeValidator() {
-        return DescribedValidator.of("rest-hook", (name, value) -> {
-            String s = value == null ? "" : value.toString().trim();
-            if (!s.equalsIgnoreCase("rest-hook")) {
-                throw new ConfigException(name, value, "only rest-hook subscriptions are supported (websocket, email "
-                        + "and message channels cannot deliver to a Connect task)");
-            }
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    static ConfigDef.Validator resourceTypesValidator() {
-        return DescribedValidator.of("non-empty list of FHIR R4 resource types", (name, value) -> {
-            List<String> types = value == null ? List.of() : trimmed((List<String>) value);
-            if (types.isEmpty()) {
-                throw new ConfigException(name, value, "list at least one resource type, e.g. Patient,Observation");
-            }
-            for (String t : types) {
-                if (!R4ResourceTypes.isResourceType(t)) {
-                    throw new ConfigException(name, value, "'" + t + "' is not a FHIR R4 resource type (names are "
-                            + "case-sensitive, e.g. Patient, MedicationRequest)");
-                }
-            }
-        });
-    }
-
-    static ConfigDef.Validator sinceValidator() {
-        return DescribedValidator.of("empty, ISO-8601 instant with offset, or date", (name, value) -> {
-            String s = value == null ? "" : value.toString().trim();
-            if (s.isEmpty()) {
-                return;
-            }
-            try {
-                canonicalInstant(s);
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(name, value, "must be an instant with offset (2024-01-31T00:00:00Z, "
-                        + "2024-01-31T08:00:00.000+01:00) or a date (2024-01-31)");
-            }
-        });
-    }
-
-    static ConfigDef.Validator headerValidator() {
-        return DescribedValidator.of("'Header-Name: value' or empty", (name, value) -> {
-            if (value == null) {
-                return;
-            }
-            String s = value instanceof Password p ? p.value() : value.toString();
-            if (s == null || s.isBlank()) {
-                return;
-            }
-            int colon = s.indexOf(':');
-            // messages never echo the value: it is a secret
-            if (colon <= 0 || s.substring(colon + 1).isBlank()) {
-                throw new ConfigException(name + " must be 'Header-Name: value', e.g. 'Authorization: Bearer <token>'");
-            }
-            if (!s.substring(0, colon).trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new ConfigException(name + " has an invalid header name before ':'");
-            }
-        });
-    }
-
-    static ConfigDef.Validator topicPrefixValidator() {
-        return DescribedValidator.of("topic name characters", (name, value) -> {
-            String s = value == null ? "" : value.toString();
-            if (!s.matches("[A-Za-z0-9._-]*")) {
-                throw new ConfigException(name, value, "may only contain letters, digits, '.', '_' and '-' (topic "
-                        + "names)");
-            }
-        });
     }
 }

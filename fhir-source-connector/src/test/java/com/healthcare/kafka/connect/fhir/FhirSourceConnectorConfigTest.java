@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import com.healthcare.kafka.connect.common.testing.ValidateProbe;
 
 class FhirSourceConnectorConfigTest {
 
@@ -32,14 +32,7 @@ class FhirSourceConnectorConfigTest {
     }
 
     static Map<String, List<String>> errors(Map<String, String> props) {
-        Config config = new FhirSourceConnector().validate(props);
-        Map<String, List<String>> errors = new HashMap<>();
-        for (ConfigValue v : config.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                errors.put(v.name(), v.errorMessages());
-            }
-        }
-        return errors;
+        return ValidateProbe.errors(new FhirSourceConnector(), props);
     }
 
     static Stream<Path> shippedConfigs() throws IOException {

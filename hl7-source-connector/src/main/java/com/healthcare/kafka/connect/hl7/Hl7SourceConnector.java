@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -17,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.common.IgnoredCloudKeys;
 import com.healthcare.kafka.connect.common.OneMessagePerMistake;
 import com.healthcare.kafka.connect.hl7.config.ProcessingGuarantee;
@@ -92,17 +91,7 @@ public class Hl7SourceConnector extends SourceConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Map<String, String> canonical = Hl7SourceConnectorConfig.ALIASES.canonicalize(connectorConfigs);
         List<ConfigValue> values = Hl7SourceConnectorConfig.CONFIG_DEF.validate(canonical);
-        Map<String, ConfigValue> byName = values.stream()
-                .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
-        Hl7SourceConnectorConfig.crossKeyProblems(connectorConfigs).forEach((key, messages) -> {
-            ConfigValue value = byName.get(key);
-            if (value == null) {
-                value = new ConfigValue(key);
-                byName.put(key, value);
-                values.add(value);
-            }
-            messages.forEach(value::addErrorMessage);
-        });
+        CrossKeyProblems.addTo(values, Hl7SourceConnectorConfig.crossKeyProblems(connectorConfigs), false);
         return new Config(OneMessagePerMistake.apply(values));
     }
 

@@ -1,8 +1,6 @@
 package com.healthcare.kafka.connect.hl7;
 
 import java.nio.charset.Charset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,12 +11,10 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
 import com.healthcare.kafka.connect.common.TlsConfig;
 import com.healthcare.kafka.connect.hl7.config.AckOnDropped;
-import com.healthcare.kafka.connect.hl7.config.ConverterGrowth;
 import com.healthcare.kafka.connect.hl7.config.EnumRecommender;
 import com.healthcare.kafka.connect.hl7.config.KeySource;
 import com.healthcare.kafka.connect.hl7.config.OutputFormat;
@@ -297,53 +293,7 @@ public class Hl7SourceConnectorConfig extends AbstractConfig {
      * stores that cannot be opened, a message limit the producer cannot send. Messages never hold secrets.
      */
     public static Map<String, List<String>> crossKeyProblems(Map<String, String> rawProps) {
-        Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (Map.Entry<String, String> alias : ALIASES.aliases().entrySet()) {
-            String aliasValue = rawProps.get(alias.getKey());
-            String canonicalValue = rawProps.get(alias.getValue());
-            if (aliasValue != null && canonicalValue != null) {
-                for (String conflict : ALIASES.conflicts(
-                        Map.of(alias.getKey(), aliasValue, alias.getValue(), canonicalValue))) {
-                    problems.computeIfAbsent(alias.getValue(), k -> new ArrayList<>()).add(conflict);
-                }
-            }
-        }
-        Hl7SourceConnectorConfig config;
-        try {
-            config = new Hl7SourceConnectorConfig(rawProps);
-        } catch (ConfigException e) {
-            // Single-key validators already report it on the key itself.
-            return problems;
-        }
-        config.tls().problems().forEach((key, message) ->
-                problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message));
-        if (config.tls().enabled() && config.legacyCredentialsOnly()) {
-            // Seed 001's form: it asks for security, and a listener without TLS would be silent plaintext.
-            problems.computeIfAbsent(SECURITY_KEYSTORE_LOCATION, k -> new ArrayList<>()).add(
-                    "MLLP has no username/password authentication, so " + SECURITY_USERNAME + " and "
-                            + SECURITY_PASSWORD + " cannot secure the listener: set a key store for TLS, or "
-                            + SECURITY_ENABLED + "=false to listen without TLS");
-        }
-        int maxRequestSize = producerMaxRequestSize(rawProps);
-        ConverterGrowth growth = ConverterGrowth.of(rawProps.get("value.converter"));
-        long errorRecordBytes = growth.bytes(config.errorRecordMaxBytes()) + ERROR_RECORD_OVERHEAD_BYTES;
-        if (maxRequestSize > 0 && errorRecordBytes > maxRequestSize) {
-            problems.computeIfAbsent(ERROR_RECORD_MAX_BYTES, k -> new ArrayList<>()).add(
-                    "An error record with " + config.errorRecordMaxBytes() + " bytes of input takes up to "
-                            + errorRecordBytes + " bytes with " + growth.describe() + ", over the producer's "
-                            + "max.request.size " + maxRequestSize + ": lower " + ERROR_RECORD_MAX_BYTES
-                            + " or raise " + PRODUCER_MAX_REQUEST_SIZE_OVERRIDE);
-        }
-        if (maxRequestSize > 0 && config.maxMessageBytes() > maxRequestSize - RECORD_OVERHEAD_BYTES) {
-            problems.computeIfAbsent(MAX_MESSAGE_BYTES, k -> new ArrayList<>()).add(
-                    "A message of " + config.maxMessageBytes() + " bytes would not fit in a Kafka request of "
-                            + "max.request.size " + maxRequestSize + " (the record needs up to "
-                            + RECORD_OVERHEAD_BYTES + " bytes more): lower " + MAX_MESSAGE_BYTES + " or set "
-                            + PRODUCER_MAX_REQUEST_SIZE_OVERRIDE + " to at least "
-                            + ((long) config.maxMessageBytes() + RECORD_OVERHEAD_BYTES)
-                            + " (and the topics' max.message.bytes)");
-        }
-        return problems;
+        return Hl7ConfigProblems.of(rawProps);
     }
 
     /** The producer's max.request.size as this connector overrides it, or -1 when unreadable. */

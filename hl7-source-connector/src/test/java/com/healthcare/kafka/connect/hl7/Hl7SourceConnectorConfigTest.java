@@ -9,11 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,15 +20,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.healthcare.kafka.connect.common.testing.ValidateProbe;
+
 /** What PUT /connector-plugins/.../config/validate reports, through {@link Hl7SourceConnector#validate}. */
 class Hl7SourceConnectorConfigTest {
 
     private final Hl7SourceConnector connector = new Hl7SourceConnector();
 
     private Map<String, List<String>> errors(Map<String, String> props) {
-        Config config = connector.validate(props);
-        return config.configValues().stream().filter(v -> !v.errorMessages().isEmpty())
-                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+        return ValidateProbe.errors(connector, props);
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.healthcare.kafka.connect.common.testing.TestKeyStores;
 import com.healthcare.kafka.connect.hl7.testutil.Messages;
 import com.healthcare.kafka.connect.hl7.testutil.MllpTestClient;
 
@@ -47,9 +48,7 @@ class Hl7SourceTaskTlsTest {
     @BeforeAll
     static void generateStores() throws Exception {
         for (String who : List.of("server", "client")) {
-            keytool("-genkeypair", "-alias", who, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + who,
-                    "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", path(who + ".p12"),
-                    "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+            TestKeyStores.serverKeyStore(dir, who, "PKCS12", PASSWORD, PASSWORD);
             keytool("-exportcert", "-alias", who, "-keystore", path(who + ".p12"), "-storepass", PASSWORD,
                     "-file", path(who + ".cer"));
         }
@@ -64,12 +63,7 @@ class Hl7SourceTaskTlsTest {
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as("keytool %s: %s", args[0], output).isZero();
+        TestKeyStores.keytool(args);
     }
 
     @AfterEach

@@ -2,17 +2,19 @@ package com.healthcare.kafka.connect.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import com.healthcare.kafka.connect.common.testing.TestKeyStores;
+import com.healthcare.kafka.connect.common.testing.ValidateProbe;
 
 /**
  * Every config mistake gets one clear message from PUT .../config/validate (issue 12): for each key of the
@@ -21,42 +23,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OneMessagePerMistakeTest {
 
     static Stream<String> keys() {
-        return Hl7SourceConnectorConfig.CONFIG_DEF.configKeys().keySet().stream().sorted();
-    }
-
-    /** A value of the wrong type for typed keys; for free-form ones a value no validator should accept twice. */
-    static String wrong(ConfigDef.ConfigKey key) {
-        return switch (key.type) {
-            case INT, SHORT, LONG, DOUBLE -> "twelve";
-            case BOOLEAN -> "maybe";
-            case CLASS -> "com.example.NoSuchClass";
-            default -> "\u0001 not valid \u0001";
-        };
+        return ValidateProbe.keys(new Hl7SourceConnector());
     }
 
     static List<String> messages(Map<String, String> props) {
-        List<String> out = new ArrayList<>();
-        for (ConfigValue v : new Hl7SourceConnector().validate(props).configValues()) {
-            v.errorMessages().forEach(m -> out.add(v.name() + ": " + m));
-        }
-        return out;
+        return ValidateProbe.messages(new Hl7SourceConnector(), props);
     }
 
     @ParameterizedTest
     @MethodSource("keys")
     void aWrongValueGetsOneMessage(String name) {
-        ConfigDef.ConfigKey key = Hl7SourceConnectorConfig.CONFIG_DEF.configKeys().get(name);
-        Map<String, String> props = new HashMap<String, String>();
-        assertThat(messages(props)).isEmpty();
-        props.put(name, wrong(key));
-        List<String> messages = messages(props);
-        if (key.type != ConfigDef.Type.STRING && key.type != ConfigDef.Type.LIST
-                && key.type != ConfigDef.Type.PASSWORD) {
-            assertThat(messages).as(name).hasSize(1);
-        } else {
-            assertThat(messages).as(name).hasSizeLessThanOrEqualTo(1);
-        }
-        messages.forEach(m -> assertThat(m).as(name).doesNotContain("Invalid value null"));
+        ValidateProbe.assertOneMessagePerMistake(new Hl7SourceConnector(), Map.of(), name);
     }
 
     @Test
@@ -72,5 +49,22 @@ class OneMessagePerMistakeTest {
         Map<String, String> props = new HashMap<>();
         props.put("port", "abc");
         assertThat(messages(props)).hasSize(1);
+    }
+
+    /** A key store whose private key has a password of its own (JKS): a wrong one is one message, on its key. */
+    @Test
+    void aWrongTlsKeyPasswordIsReportedOnceOnThatKey(@TempDir Path dir) throws Exception {
+        String keystore = TestKeyStores.serverKeyStore(dir, "server", "JKS", "store-secret", "key-secret").toString();
+        Map<String, String> props = new HashMap<>(Map.of("hl7.security.enabled", "true",
+                "hl7.security.store.type", "JKS", "hl7.security.keystore.location", keystore,
+                "hl7.security.keystore.password", "store-secret", "hl7.security.key.password", "key-secret"));
+        assertThat(messages(props)).isEmpty();
+        props.put("hl7.security.key.password", "not-the-key-secret");
+        assertThat(messages(props)).singleElement().asString()
+                .startsWith("hl7.security.key.password: Cannot recover the private key in " + keystore)
+                .doesNotContain("not-the-key-secret");
+        props.remove("hl7.security.key.password");
+        assertThat(messages(props)).singleElement().asString()
+                .startsWith("hl7.security.key.password: ").contains("set hl7.security.key.password");
     }
 }

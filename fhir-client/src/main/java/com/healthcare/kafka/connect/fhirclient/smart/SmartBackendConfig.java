@@ -1,5 +1,7 @@
 package com.healthcare.kafka.connect.fhirclient.smart;
 
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -141,9 +142,5 @@ public final class SmartBackendConfig {
         return new OAuth2ClientCredentials(jdk, settings, endpoint,
                 new JwtClientAssertion(config.getString(CLIENT_ID), key, Clock.systemUTC()),
                 config.getString(SCOPE), Clock.systemUTC());
-    }
-
-    private static void add(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 }

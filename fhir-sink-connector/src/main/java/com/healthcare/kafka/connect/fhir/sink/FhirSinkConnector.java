@@ -7,11 +7,11 @@ import java.util.Map;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import com.healthcare.kafka.connect.common.BuildVersion;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 
 /**
  * FHIR R4 sink: writes FHIR resources and transaction/batch Bundles from Kafka to a FHIR server. All keys live
@@ -68,19 +68,7 @@ public class FhirSinkConnector extends SinkConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         Map<String, String> canonical = FhirSinkConnectorConfig.ALIASES.canonicalize(connectorConfigs);
         Config result = super.validate(canonical);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        FhirSinkConnectorConfig.problems(connectorConfigs).forEach((key, messages) -> {
-            ConfigValue value = byName.get(key);
-            if (value == null) {
-                value = new ConfigValue(key);
-                result.configValues().add(value);
-                byName.put(key, value);
-            }
-            if (value.errorMessages().isEmpty()) {
-                messages.forEach(value::addErrorMessage);
-            }
-        });
+        CrossKeyProblems.addTo(result.configValues(), FhirSinkConnectorConfig.problems(connectorConfigs), true);
         return result;
     }
 }

@@ -1,6 +1,7 @@
 package com.healthcare.kafka.connect.fhir.sink;
 
-import java.util.ArrayList;
+import static com.healthcare.kafka.connect.common.CrossKeyProblems.add;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +13,9 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 import com.healthcare.kafka.connect.common.ConfigAliases;
+import com.healthcare.kafka.connect.common.CrossKeyProblems;
 import com.healthcare.kafka.connect.fhirclient.FhirClientConfig;
 
 /**
@@ -65,13 +66,7 @@ public class FhirSinkConnectorConfig extends AbstractConfig {
     /** Parses and fails with every cross-field problem at once, as validate() reports them. */
     public static FhirSinkConnectorConfig parseStrict(Map<String, String> props) {
         FhirSinkConnectorConfig config = new FhirSinkConnectorConfig(props);
-        Map<String, List<String>> problems = problems(props);
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("Invalid FHIR sink configuration:");
-            problems.forEach((key, errors) -> errors.forEach(e -> message.append(' ').append(key).append(": ")
-                    .append(e).append(';')));
-            throw new ConfigException(message.toString());
-        }
+        CrossKeyProblems.throwIfAny("Invalid FHIR sink configuration:", problems(props));
         return config;
     }
 
@@ -135,26 +130,23 @@ public class FhirSinkConnectorConfig extends AbstractConfig {
      */
     public static Map<String, List<String>> problems(Map<String, String> rawProps) {
         Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (String conflict : ALIASES.conflicts(rawProps)) {
-            String alias = conflict.substring(1, conflict.indexOf('\'', 1));
-            problems.computeIfAbsent(ALIASES.canonical(alias), k -> new ArrayList<>()).add(conflict);
-        }
+        problems.putAll(ALIASES.conflictsByKey(rawProps));
         Map<String, String> props = ALIASES.canonicalize(rawProps);
         FhirClientConfig.addProblems(props, problems);
         String system = props.getOrDefault(IDENTIFIER_SYSTEM, "").trim();
         String conditional = lower(props.getOrDefault(CONDITIONAL_MODE, CONDITIONAL_NONE));
         if (!system.isEmpty() && conditional.equals(CONDITIONAL_NONE)) {
-            problems.computeIfAbsent(IDENTIFIER_SYSTEM, k -> new ArrayList<>()).add("is only used when "
+            add(problems, IDENTIFIER_SYSTEM, "is only used when "
                     + CONDITIONAL_MODE + " is create or update; set that too, or leave this empty");
         }
         if (!system.isEmpty() && (system.contains("|") || system.contains(" "))) {
-            problems.computeIfAbsent(IDENTIFIER_SYSTEM, k -> new ArrayList<>()).add("must be a system URI "
+            add(problems, IDENTIFIER_SYSTEM, "must be a system URI "
                     + "without '|' or spaces, e.g. urn:oid:2.16.840.1.113883.19.5");
         }
         String tolerance = lower(props.getOrDefault(ERRORS_TOLERANCE, "none"));
         String dlq = props.getOrDefault("errors.deadletterqueue.topic.name", "").trim();
         if (!dlq.isEmpty() && !tolerance.equals("all")) {
-            problems.computeIfAbsent(ERRORS_TOLERANCE, k -> new ArrayList<>()).add("is '" + tolerance + "' but "
+            add(problems, ERRORS_TOLERANCE, "is '" + tolerance + "' but "
                     + "errors.deadletterqueue.topic.name is set: rejected records reach the dead letter queue only "
                     + "with errors.tolerance=all (otherwise the first one fails the task)");
         }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,18 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.healthcare.kafka.connect.common.ConfigDocs;
+import com.healthcare.kafka.connect.common.testing.ValidateProbe;
 
 class FhirSinkConnectorConfigTest {
 
     static Map<String, List<String>> errors(Map<String, String> props) {
-        Config config = new FhirSinkConnector().validate(props);
-        Map<String, List<String>> errors = new HashMap<>();
-        for (ConfigValue v : config.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                errors.put(v.name(), v.errorMessages());
-            }
-        }
-        return errors;
+        return ValidateProbe.errors(new FhirSinkConnector(), props);
     }
 
     @Test

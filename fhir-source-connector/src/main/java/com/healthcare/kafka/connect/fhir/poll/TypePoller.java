@@ -281,7 +281,7 @@ public final class TypePoller {
         String url = first;
         int restarts = 0;
         String readTime = null;
-        Map<String, Object[]> newestById = new LinkedHashMap<>();
+        Map<String, HistoryChange> newestById = new LinkedHashMap<>();
         List<String> deleteKeys = new ArrayList<>();
         while (url != null && !stopped) {
             FhirResponse response;
@@ -304,17 +304,14 @@ public final class TypePoller {
                 readTime = serverTime(page, response);
             }
             for (BundleReader.Entry entry : page.entries()) {
-                Object[] change = classify(entry);
+                HistoryChange change = classify(entry);
                 if (change == null) {
                     continue;
                 }
-                String id = (String) change[0];
-                boolean delete = (Boolean) change[1];
-                String versionId = (String) change[2];
-                if (delete) {
-                    deleteKeys.add(versionId == null ? id : id + "/" + versionId);
+                if (change.delete()) {
+                    deleteKeys.add(change.toDeletion().key());
                 }
-                newestById.putIfAbsent(id, change); // history lists the newest version first
+                newestById.putIfAbsent(change.id(), change); // history lists the newest version first
             }
             String next = resolve(url, page.nextUrl());
             url = next != null && next.equals(url) ? null : next;
@@ -323,9 +320,9 @@ public final class TypePoller {
             return;
         }
         List<TypeStream.Deletion> deletions = new ArrayList<>();
-        for (Object[] change : newestById.values()) {
-            if ((Boolean) change[1]) {
-                deletions.add(new TypeStream.Deletion((String) change[0], (String) change[2], (String) change[3]));
+        for (HistoryChange change : newestById.values()) {
+            if (change.delete()) {
+                deletions.add(change.toDeletion());
             }
         }
         Collections.reverse(deletions); // oldest first
@@ -351,8 +348,19 @@ public final class TypePoller {
         return next.toString();
     }
 
-    /** [id, isDelete, versionId, time] of a history entry of this type, or null. */
-    private Object[] classify(BundleReader.Entry entry) {
+    /**
+     * One _history entry of this type: the resource id, whether it is a delete, its version (null when the server
+     * gave none) and its time.
+     */
+    private record HistoryChange(String id, boolean delete, String versionId, String time) {
+
+        TypeStream.Deletion toDeletion() {
+            return new TypeStream.Deletion(id, versionId, time);
+        }
+    }
+
+    /** The change a history entry of this type stands for, or null (another type, or no id). */
+    private HistoryChange classify(BundleReader.Entry entry) {
         String method = entry.requestMethod() == null ? null : entry.requestMethod().toUpperCase(Locale.ROOT);
         BundleReader.ResourceInfo resource = entry.resource();
         String id = null;
@@ -391,7 +399,7 @@ public final class TypePoller {
         }
         // a history entry without a resource can only be a delete, whatever the server put in request
         boolean delete = "DELETE".equals(method) || (resource == null && method == null);
-        return new Object[] {id, delete, versionId, time};
+        return new HistoryChange(id, delete, versionId, time);
     }
 
     /**

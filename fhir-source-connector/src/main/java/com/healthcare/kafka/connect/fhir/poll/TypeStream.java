@@ -88,7 +88,7 @@ public final class TypeStream {
     public int searchPage(BundleReader.Page page, Instant horizon) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            List<Object[]> emit = new ArrayList<>();
+            List<Match> emit = new ArrayList<>();
             for (BundleReader.Entry entry : page.entries()) {
                 ResourceInfo r = entry.resource();
                 if (r == null || r.id() == null || !type.equals(r.resourceType())) {
@@ -104,7 +104,7 @@ public final class TypeStream {
                             + "advance the watermark, so they repeat on every poll", type);
                 }
                 if (cursor.searched(r, lastUpdated, horizon) == TypeCursor.Decision.EMIT) {
-                    emit.add(new Object[] {r, lastUpdated});
+                    emit.add(new Match(r, lastUpdated));
                 } else {
                     metrics.skipped.incrementAndGet();
                 }
@@ -112,10 +112,11 @@ public final class TypeStream {
             Map<String, Object> newOffset = cursor.toOffset();
             List<SourceRecord> batch = new ArrayList<>(emit.size());
             for (int i = 0; i < emit.size(); i++) {
-                ResourceInfo r = (ResourceInfo) emit.get(i)[0];
+                Match match = emit.get(i);
+                ResourceInfo r = match.resource();
                 Map<String, Object> offset = i == emit.size() - 1 ? newOffset : lastOffset;
                 batch.add(bounded(records.resource(type, r.id(), r.versionId(), r.lastUpdated(),
-                        (Instant) emit.get(i)[1], page.json(r), offset, "poll")));
+                        match.lastUpdated(), page.json(r), offset, "poll")));
             }
             queue(batch, newOffset);
             metrics.records.addAndGet(batch.size());
@@ -159,6 +160,10 @@ public final class TypeStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A search match to emit: the resource, and its meta.lastUpdated (null when unreadable). */
+    private record Match(ResourceInfo resource, Instant lastUpdated) {
     }
 
     /** One delete found in _history: id, the version the delete created, and its time if the server gave one. */

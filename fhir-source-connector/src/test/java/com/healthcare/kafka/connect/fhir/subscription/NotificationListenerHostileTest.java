@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.healthcare.kafka.connect.common.testing.TestKeyStores;
 import com.healthcare.kafka.connect.fhir.poll.RecordFactory;
 import com.healthcare.kafka.connect.fhir.poll.RecordQueue;
 import com.healthcare.kafka.connect.fhir.poll.TaskMetrics;
@@ -249,12 +250,7 @@ class NotificationListenerHostileTest {
 
     @Test
     void underTlsSocketsThatNeverHandshakeDoNotLockOutAValidClient(@TempDir Path dir) throws Exception {
-        Path store = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", store.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
-        assertThat(keytool.waitFor()).isZero();
+        Path store = TestKeyStores.serverKeyStore(dir, "server", "PKCS12", "changeit", "changeit");
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, "changeit".toCharArray());

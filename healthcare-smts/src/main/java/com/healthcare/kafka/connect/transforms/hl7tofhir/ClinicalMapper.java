@@ -106,7 +106,7 @@ final class ClinicalMapper {
         String attested = t.dateTime(dg1, 19);
         r.put("recordedDate", attested);
         for (V2Composite xcn : dg1.repetitions(16)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 r.put("asserter", ref);
                 break;
@@ -167,7 +167,7 @@ final class ClinicalMapper {
         performer(ctx, performers, pr1, 11, "304292004", "Surgeon");
         performer(ctx, performers, pr1, 12, null, null);
         r.put("performer", performers);
-        r.put("location", ctx.location(pr1.first(23), "PR1-23"));
+        r.put("location", SharedResources.location(ctx, pr1.first(23), "PR1-23"));
         r.add("reasonCode", t.codeableConcept(pr1.first(15), null));
         ctx.procedure = e;
         ctx.notesTo(e, "note");
@@ -176,7 +176,7 @@ final class ClinicalMapper {
     private static void performer(BundleContext ctx, JsonArray out, V2Segment s, int field, String sct,
                                   String display) {
         for (V2Composite xcn : s.repetitions(field)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref == null) {
                 continue;
             }
@@ -219,13 +219,14 @@ final class ClinicalMapper {
         if (companyIdentifier != null && companyIdentifier.getString("system") == null) {
             companyIdentifier.put("system", t.local("payor"));
         }
-        JsonObject payor = ctx.organization(companyName, companyIdentifier, t.address(in1.first(5)));
+        JsonObject payor = SharedResources.organization(ctx, companyName, companyIdentifier,
+                PersonTypes.address(t, in1.first(5)));
         if (payor != null) {
             Entry org = ctx.entryOf(payor);
             if (org != null) {
                 JsonArray telecom = new JsonArray();
                 for (V2Composite xtn : in1.repetitions(7)) {
-                    telecom.add(t.contactPoint(xtn, "work"));
+                    telecom.add(PersonTypes.contactPoint(t, xtn, "work"));
                 }
                 org.resource.putIfAbsent("telecom", telecom);
                 org.resource.putIfAbsent("type", new JsonArray().add(new JsonObject().add("coding",
@@ -253,12 +254,12 @@ final class ClinicalMapper {
         String relationship = in1.get(17);
         boolean self = relationship == null || "SEL".equalsIgnoreCase(relationship)
                 || "01".equals(relationship) || "18".equals(relationship);
-        JsonObject subscriberName = t.humanName(in1.first(16));
+        JsonObject subscriberName = PersonTypes.humanName(t, in1.first(16));
         if (self) {
             r.put("subscriber", ctx.patientRef());
         } else if (subscriberName != null) {
             JsonObject rpId = ctx.derivedIdentifier("RelatedPerson", ctx.patientKey(),
-                    DataTypes.displayName(subscriberName), relationship);
+                    PersonTypes.displayName(subscriberName), relationship);
             Entry rp = ctx.identified("RelatedPerson", rpId, false);
             JsonObject p = rp.resource;
             if (!p.has("patient")) {
@@ -267,10 +268,10 @@ final class ClinicalMapper {
                 p.add("relationship", t.mappedConcept(in1.first(17), "relationship", "0063"));
                 p.add("name", subscriberName);
                 p.put("birthDate", t.date(in1.get(18), "IN1-18"));
-                p.add("address", t.address(in1.first(19)));
+                p.add("address", PersonTypes.address(t, in1.first(19)));
                 p.put("gender", t.mappedCode(in1.get(43), "administrative-sex"));
             }
-            r.put("subscriber", rp.reference(DataTypes.displayName(subscriberName)));
+            r.put("subscriber", rp.reference(PersonTypes.displayName(subscriberName)));
         }
         String subscriberId = in1.get(49) != null ? in1.get(49) : policy;
         r.put("subscriberId", subscriberId);

@@ -2,10 +2,10 @@ package com.healthcare.kafka.connect.transforms.hl7tofhir;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.healthcare.kafka.connect.transforms.hl7tofhir.MappingTables.Target;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonArray;
-import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonNumber;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.json.JsonObject;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Composite;
 import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Segment;
@@ -13,8 +13,8 @@ import com.healthcare.kafka.connect.transforms.hl7tofhir.v2.V2Time;
 
 /**
  * HL7 v2 data types to FHIR R4 data types, following the V2-to-FHIR IG data type maps (CWE/CE/CNE[CodeableConcept],
- * CX[Identifier], EI[Identifier], HD[uri], XPN[HumanName], XAD[Address], XTN[ContactPoint], DTM[dateTime],
- * NM/CQ/CWE[Quantity], DR[Period]). Stateless apart from its immutable tables: thread-safe.
+ * CX[Identifier], EI[Identifier], HD[uri], DTM[dateTime], DR[Period]; quantities are in {@link Quantities}, names,
+ * addresses and contact points in {@link PersonTypes}). Stateless apart from its immutable tables: thread-safe.
  */
 final class DataTypes {
 
@@ -120,15 +120,7 @@ final class DataTypes {
     }
 
     String dateTime(String v, String where) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            return V2Time.parse(v).toDateTime(settings.zone());
-        } catch (IllegalArgumentException e) {
-            warn(where, "not a valid HL7 timestamp, dropped");
-            return null;
-        }
+        return optional(v, where, "timestamp", time -> time.toDateTime(settings.zone()));
     }
 
     /** A dateTime the resource requires: an invalid value fails the conversion naming the field. */
@@ -145,25 +137,22 @@ final class DataTypes {
     }
 
     String instant(String v, String where) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            return V2Time.parse(v).toInstant(settings.zone());
-        } catch (IllegalArgumentException e) {
-            warn(where, "not a valid HL7 timestamp, dropped");
-            return null;
-        }
+        return optional(v, where, "timestamp", time -> time.toInstant(settings.zone()));
     }
 
     String date(String v, String where) {
+        return optional(v, where, "date", V2Time::toDate);
+    }
+
+    /** An optional date/time element in FHIR form, or null: an invalid value is dropped with a warning. */
+    private String optional(String v, String where, String kind, Function<V2Time, String> form) {
         if (v == null) {
             return null;
         }
         try {
-            return V2Time.parse(v).toDate();
+            return form.apply(V2Time.parse(v));
         } catch (IllegalArgumentException e) {
-            warn(where, "not a valid HL7 date, dropped");
+            warn(where, "not a valid HL7 " + kind + ", dropped");
             return null;
         }
     }
@@ -554,194 +543,7 @@ final class DataTypes {
         return id;
     }
 
-
-    // ---------------------------------------------------------------- people and places
-
-    /** XPN to HumanName (IG XPN[HumanName]). */
-    JsonObject humanName(V2Composite xpn) {
-        if (xpn == null || xpn.isEmpty()) {
-            return null;
-        }
-        JsonObject n = new JsonObject();
-        String use = mappedCode(xpn.get(7), "name-use");
-        n.put("use", use);
-        n.put("family", xpn.get(1));
-        JsonArray given = new JsonArray();
-        given.add(xpn.get(2));
-        given.add(xpn.get(3));
-        n.put("given", given);
-        n.add("prefix", xpn.get(5));
-        n.add("suffix", xpn.get(4));
-        n.add("suffix", xpn.get(6));
-        n.add("suffix", xpn.get(14));
-        JsonObject p = xpn.get(12) != null || xpn.get(13) != null
-                ? period(xpn.get(12), xpn.get(13), "XPN.12/XPN.13")
-                : period(xpn.component(10), "XPN.10");
-        n.put("period", p);
-        return n.has("family") || n.has("given") || n.has("prefix") || n.has("suffix") ? n : null;
-    }
-
-    /** The name parts of an XCN (components 2-6, use 10) as a HumanName. */
-    JsonObject humanNameFromXcn(V2Composite xcn) {
-        JsonObject n = new JsonObject();
-        n.put("use", mappedCode(xcn.get(10), "name-use"));
-        n.put("family", xcn.get(2));
-        JsonArray given = new JsonArray();
-        given.add(xcn.get(3));
-        given.add(xcn.get(4));
-        n.put("given", given);
-        n.add("prefix", xcn.get(6));
-        n.add("suffix", xcn.get(5));
-        n.add("suffix", xcn.get(21));
-        return n.has("family") || n.has("given") ? n : null;
-    }
-
-    /** "Given Family" for Reference.display. */
-    static String displayName(JsonObject name) {
-        if (name == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        Object prefix = name.get("prefix");
-        if (prefix instanceof JsonArray && ((JsonArray) prefix).size() > 0) {
-            b.append(((JsonArray) prefix).get(0)).append(' ');
-        }
-        Object given = name.get("given");
-        if (given instanceof JsonArray) {
-            JsonArray g = (JsonArray) given;
-            for (int i = 0; i < g.size(); i++) {
-                b.append(g.get(i)).append(' ');
-            }
-        }
-        if (name.getString("family") != null) {
-            b.append(name.getString("family"));
-        }
-        String s = b.toString().strip();
-        return s.isEmpty() ? null : s;
-    }
-
-    /** XAD to Address (IG XAD[Address]). */
-    JsonObject address(V2Composite xad) {
-        if (xad == null || xad.isEmpty()) {
-            return null;
-        }
-        JsonObject a = new JsonObject();
-        String type = xad.get(7);
-        a.put("use", mappedCode(type, "address-use"));
-        a.put("type", mappedCode(type, "address-type"));
-        JsonArray line = new JsonArray();
-        line.add(xad.get(1));
-        line.add(xad.get(2));
-        line.add(xad.get(19));
-        a.put("line", line);
-        a.put("city", xad.get(3));
-        a.put("district", xad.get(9));
-        a.put("state", xad.get(4));
-        a.put("postalCode", xad.get(5));
-        a.put("country", xad.get(6));
-        JsonObject p = xad.get(13) != null || xad.get(14) != null
-                ? period(xad.get(13), xad.get(14), "XAD.13/XAD.14")
-                : period(xad.component(12), "XAD.12");
-        a.put("period", p);
-        return a.has("line") || a.has("city") || a.has("state") || a.has("postalCode") || a.has("country")
-                || a.has("district") ? a : null;
-    }
-
-    /**
-     * XTN to ContactPoint (IG XTN[ContactPoint]): e-mail from XTN.4, phone from XTN.12 (v2.6+), the formatted
-     * XTN.1, or country/area/local/extension parts.
-     */
-    JsonObject contactPoint(V2Composite xtn, String defaultUse) {
-        if (xtn == null || xtn.isEmpty()) {
-            return null;
-        }
-        String equipment = xtn.get(3);
-        String useCode = xtn.get(2);
-        String system = mappedCode(equipment, "telecom-equipment");
-        String email = xtn.get(4);
-        String value;
-        boolean isEmail = "email".equals(system) || (system == null && email != null && xtn.get(1) == null
-                && xtn.get(7) == null && xtn.get(12) == null);
-        if (isEmail) {
-            system = "email";
-            value = email != null ? email : xtn.get(1);
-        } else {
-            value = xtn.get(12);
-            if (value == null) {
-                value = xtn.get(1);
-            }
-            if (value == null && xtn.get(7) != null) {
-                StringBuilder b = new StringBuilder();
-                if (xtn.get(5) != null) {
-                    b.append('+').append(xtn.get(5)).append(' ');
-                }
-                if (xtn.get(6) != null) {
-                    b.append(xtn.get(6)).append(' ');
-                }
-                b.append(xtn.get(7));
-                if (xtn.get(8) != null) {
-                    b.append(" X").append(xtn.get(8));
-                }
-                value = b.toString();
-            }
-            if (system == null) {
-                system = "phone";
-            }
-        }
-        if (value == null) {
-            return null;
-        }
-        JsonObject cp = new JsonObject().put("system", system).put("value", value);
-        String use = mappedCode(useCode, "telecom-use");
-        if ("CP".equalsIgnoreCase(equipment)) {
-            use = "mobile";
-        }
-        if (use == null && useCode == null) {
-            use = defaultUse;
-        }
-        cp.put("use", use);
-        Integer rank = positiveInt(xtn.get(18));
-        cp.put("rank", rank);
-        cp.put("period", period(xtn.get(13), xtn.get(14), "XTN.13/XTN.14"));
-        return cp;
-    }
-
-    // ---------------------------------------------------------------- quantities
-
-    /**
-     * A Quantity from a number and a CWE/CE unit: system and code only for a valid UCUM unit (after the
-     * synonyms table) or a unit coded in another known system; otherwise the unit is kept as text.
-     */
-    JsonObject quantity(JsonNumber value, V2Composite unit) {
-        JsonObject q = new JsonObject().put("value", value);
-        if (unit == null || unit.isEmpty()) {
-            return value == null ? null : q;
-        }
-        String unitCode = unit.get(1);
-        String unitText = unit.get(2);
-        String systemName = unit.get(3);
-        addUnit(q, unitCode, unitText, systemName);
-        return q;
-    }
-
-    /** Adds unit/system/code for a unit code given as plain text (e.g. RXA-7 in v2.3 or CQ.2 component). */
-    void addUnit(JsonObject q, String unitCode, String unitText, String systemName) {
-        String display = unitText != null ? unitText : unitCode;
-        if (unitCode != null) {
-            boolean ucumCandidate = systemName == null || "UCUM".equalsIgnoreCase(systemName)
-                    || "ISO+".equalsIgnoreCase(systemName) || "ANSI+".equalsIgnoreCase(systemName)
-                    || "ANS+".equalsIgnoreCase(systemName);
-            String u = ucumCandidate ? ucum.code(unitCode) : null;
-            if (u != null) {
-                q.put("unit", display).put("system", UCUM).put("code", u);
-                return;
-            }
-            if (systemName != null && !ucumCandidate) {
-                JsonObject c = coding(unitCode, null, systemName, null, null);
-                q.put("unit", display).put("system", c.get("system")).put("code", c.get("code"));
-                return;
-            }
-        }
-        q.put("unit", display);
+    UcumUnits ucum() {
+        return ucum;
     }
 }

@@ -56,7 +56,7 @@ final class DocumentMapper {
         JsonArray authors = new JsonArray();
         for (int f : new int[] {9, 5}) {
             for (V2Composite xcn : txa.repetitions(f)) {
-                JsonObject ref = ctx.practitioner(xcn);
+                JsonObject ref = SharedResources.practitioner(ctx, xcn);
                 if (ref != null && !contains(authors, ref)) {
                     authors.add(ref);
                 }

@@ -112,7 +112,7 @@ final class EncounterMapper {
         hosp.put("dischargeDisposition", t.mappedConcept(pv1.first(36), "discharge-disposition", "0112"));
         V2Composite dld = pv1.first(37);
         if (dld.get(1) != null) {
-            JsonObject dest = ctx.locationByName(dld.get(1));
+            JsonObject dest = SharedResources.locationByName(ctx, dld.get(1));
             hosp.put("destination", dest);
         }
 
@@ -133,14 +133,14 @@ final class EncounterMapper {
         }
         String facility = pv1.get(39);
         if (facility != null) {
-            r.put("serviceProvider", ctx.organization(facility, null, null));
+            r.put("serviceProvider", SharedResources.organization(ctx, facility, null, null));
         }
     }
 
     private static void participant(BundleContext ctx, JsonArray out, V2Segment s, int field, String code,
                                     String display) {
         for (V2Composite xcn : s.repetitions(field)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref == null) {
                 continue;
             }
@@ -152,7 +152,7 @@ final class EncounterMapper {
     }
 
     private static void location(BundleContext ctx, JsonArray out, V2Composite pl, String status, String where) {
-        JsonObject ref = ctx.location(pl, where);
+        JsonObject ref = SharedResources.location(ctx, pl, where);
         if (ref != null) {
             out.add(new JsonObject().put("location", ref).put("status", status));
         }
@@ -165,7 +165,7 @@ final class EncounterMapper {
         }
         DataTypes t = ctx.types;
         JsonObject r = ctx.encounter.resource;
-        JsonObject prior = ctx.location(pv2.first(1), "PV2-1");
+        JsonObject prior = SharedResources.location(ctx, pv2.first(1), "PV2-1");
         if (prior != null) {
             r.add("location", new JsonObject().put("location", prior).put("status", "planned"));
         }
@@ -176,7 +176,7 @@ final class EncounterMapper {
                     .put("system", DataTypes.UCUM).put("code", "d"));
         }
         for (V2Composite xcn : pv2.repetitions(13)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 r.add("participant", new JsonObject()
                         .add("type", new JsonObject().add("coding", new JsonObject().put("system", PARTICIPATION)

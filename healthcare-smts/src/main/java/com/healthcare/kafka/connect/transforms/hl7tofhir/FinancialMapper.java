@@ -63,7 +63,7 @@ final class FinancialMapper {
             r.put("occurrenceDateTime", t.dateTime(when.get(1), "FT1-4"));
         }
         for (V2Composite xcn : ft1.repetitions(20)) {
-            JsonObject actor = ctx.practitioner(xcn);
+            JsonObject actor = SharedResources.practitioner(ctx, xcn);
             if (actor != null) {
                 r.add("performer", new JsonObject().put("actor", actor));
             }
@@ -74,7 +74,7 @@ final class FinancialMapper {
         }
         JsonObject price = money(ft1.first(11));
         r.put("priceOverride", price != null ? price : money(ft1.first(12)));
-        JsonObject enterer = ctx.practitioner(ft1.first(24));
+        JsonObject enterer = SharedResources.practitioner(ctx, ft1.first(24));
         r.put("enterer", enterer);
         r.put("enteredDate", t.dateTime(ft1, 5));
         for (V2Composite dx : ft1.repetitions(19)) {

@@ -63,10 +63,10 @@ final class HeaderMapper {
             JsonObject destination = new JsonObject();
             destination.put("name", receivingApp.get(1));
             destination.put("endpoint", endpoint(ctx, receivingApp, msh.first(6)));
-            destination.put("receiver", ctx.organizationFromHd(msh.first(6)));
+            destination.put("receiver", SharedResources.organizationFromHd(ctx, msh.first(6)));
             r.add("destination", destination);
         }
-        r.put("sender", ctx.organizationFromHd(msh.first(4)));
+        r.put("sender", SharedResources.organizationFromHd(ctx, msh.first(4)));
         V2Composite sendingApp = msh.first(3);
         JsonObject source = new JsonObject().put("name", sendingApp.get(1));
         source.put("endpoint", endpoint(ctx, sendingApp, msh.first(4)));
@@ -111,7 +111,7 @@ final class HeaderMapper {
         V2Segment msh = ctx.msg.msh();
         V2Segment evn = ctx.evn;
         // Agents first: their Organization/Practitioner entries are then among the targets and precede this one.
-        JsonObject senderOrg = ctx.organizationFromHd(msh.first(4));
+        JsonObject senderOrg = SharedResources.organizationFromHd(ctx, msh.first(4));
         if (senderOrg == null) {
             String app = msh.get(3);
             senderOrg = new JsonObject().put("display", app != null ? app : "unknown sender");
@@ -121,7 +121,7 @@ final class HeaderMapper {
                 .put("who", senderOrg));
         if (evn != null) {
             for (V2Composite xcn : evn.repetitions(5)) {
-                JsonObject operator = ctx.practitioner(xcn);
+                JsonObject operator = SharedResources.practitioner(ctx, xcn);
                 if (operator != null) {
                     agents.add(new JsonObject().put("type", new JsonObject().add("coding", new JsonObject()
                             .put("system", PARTICIPANT_TYPE).put("code", "enterer").put("display", "Enterer")))

@@ -149,14 +149,14 @@ public final class Hl7ToFhirConverter {
                 OrderMapper.tq1(ctx, s);
                 break;
             case "OBX":
-                OrderMapper.obx(ctx, s);
+                ObservationMapper.obx(ctx, s);
                 ProblemMapper.evidence(ctx);
                 break;
             case "NTE":
-                OrderMapper.nte(ctx, s);
+                NoteMapper.nte(ctx, s);
                 break;
             case "SPM":
-                OrderMapper.spm(ctx, s);
+                SpecimenMapper.spm(ctx, s);
                 break;
             case "RXA":
                 if (MessageStructures.rxaIsMedicationAdministration(ctx.messageCode)) {

@@ -76,9 +76,9 @@ final class ImmunizationMapper {
                 r.put("reportOrigin", t.codeableConcept(source, null));
             }
         }
-        JsonObject location = ctx.location(rxa.first(27), "RXA-27");
+        JsonObject location = SharedResources.location(ctx, rxa.first(27), "RXA-27");
         if (location == null) {
-            location = ctx.location(rxa.first(11), "RXA-11");
+            location = SharedResources.location(ctx, rxa.first(11), "RXA-11");
         }
         r.put("location", location);
         r.put("manufacturer", manufacturer(ctx, rxa.first(17)));
@@ -86,18 +86,18 @@ final class ImmunizationMapper {
         r.put("expirationDate", t.date(rxa.get(16), "RXA-16"));
         JsonNumber amount = JsonNumber.parseDecimal(rxa.get(6));
         if (amount != null && !"999".equals(rxa.get(6))) {
-            r.put("doseQuantity", t.quantity(amount, rxa.first(7)));
+            r.put("doseQuantity", Quantities.quantity(t, amount, rxa.first(7)));
         }
         JsonArray performers = new JsonArray();
         for (V2Composite xcn : rxa.repetitions(10)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null) {
                 performers.add(performer(ref, "AP", "Administering Provider"));
             }
         }
         if (orc != null) {
             for (V2Composite xcn : orc.repetitions(12)) {
-                JsonObject ref = ctx.practitioner(xcn);
+                JsonObject ref = SharedResources.practitioner(ctx, xcn);
                 if (ref != null) {
                     performers.add(performer(ref, "OP", "Ordering Provider"));
                 }
@@ -130,7 +130,7 @@ final class ImmunizationMapper {
             String system = ctx.types.codingSystem(cwe.get(3) != null ? cwe.get(3) : "MVX");
             identifier = new JsonObject().put("system", system).put("value", code);
         }
-        return ctx.organization(name != null ? name : code, identifier, null);
+        return SharedResources.organization(ctx, name != null ? name : code, identifier, null);
     }
 
     private static String firstCode(JsonObject cc) {
@@ -272,16 +272,7 @@ final class ImmunizationMapper {
         JsonNumber min = JsonNumber.parseDecimal(rx.get(rxe ? 3 : 2));
         JsonNumber max = JsonNumber.parseDecimal(rx.get(rxe ? 4 : 3));
         V2Composite units = rx.first(rxe ? 5 : 4);
-        if (min != null) {
-            JsonObject doseAndRate = new JsonObject();
-            if (max == null || max.equals(min)) {
-                doseAndRate.put("doseQuantity", t.quantity(min, units));
-            } else {
-                doseAndRate.put("doseRange", new JsonObject().put("low", t.quantity(min, units))
-                        .put("high", t.quantity(max, units)));
-            }
-            dosage.add("doseAndRate", doseAndRate);
-        }
+        dosage.add("doseAndRate", Quantities.doseAndRate(t, min, max, units));
         if (rxe) {
             String timing = rx.get(1, 2);
             dosage.put("text", timing == null ? null : "Interval: " + timing);
@@ -301,7 +292,7 @@ final class ImmunizationMapper {
         JsonObject dispense = new JsonObject();
         JsonNumber quantity = JsonNumber.parseDecimal(rx.get(rxe ? 10 : 11));
         if (quantity != null) {
-            dispense.put("quantity", t.quantity(quantity, rx.first(rxe ? 11 : 12)));
+            dispense.put("quantity", Quantities.quantity(t, quantity, rx.first(rxe ? 11 : 12)));
         }
         dispense.put("numberOfRepeatsAllowed", DataTypes.unsignedInt(rx.get(rxe ? 12 : 13)));
         r.put("dispenseRequest", dispense);

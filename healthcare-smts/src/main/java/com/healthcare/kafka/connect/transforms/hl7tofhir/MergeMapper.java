@@ -107,7 +107,7 @@ final class MergeMapper {
         }
         o.put("active", Boolean.FALSE);
         for (V2Composite xpn : mrg.repetitions(7)) {
-            o.add("name", ctx.types.humanName(xpn));
+            o.add("name", PersonTypes.humanName(ctx.types, xpn));
         }
         link(o, ctx.patient, "replaced-by");
         survivor.put("active", Boolean.TRUE);

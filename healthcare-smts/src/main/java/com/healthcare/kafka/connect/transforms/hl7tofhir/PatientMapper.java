@@ -86,22 +86,22 @@ final class PatientMapper {
 
         JsonArray names = new JsonArray();
         for (V2Composite xpn : pid.repetitions(5)) {
-            names.add(t.humanName(xpn));
+            names.add(PersonTypes.humanName(t, xpn));
         }
         for (V2Composite xpn : pid.repetitions(9)) {
-            names.add(t.humanName(xpn));
+            names.add(PersonTypes.humanName(t, xpn));
         }
         p.put("name", names);
 
         JsonArray telecom = new JsonArray();
         for (V2Composite xtn : pid.repetitions(13)) {
-            telecom.add(t.contactPoint(xtn, "home"));
+            telecom.add(PersonTypes.contactPoint(t, xtn, "home"));
         }
         for (V2Composite xtn : pid.repetitions(14)) {
-            telecom.add(t.contactPoint(xtn, "work"));
+            telecom.add(PersonTypes.contactPoint(t, xtn, "work"));
         }
         for (V2Composite xtn : pid.repetitions(40)) {
-            telecom.add(t.contactPoint(xtn, null));
+            telecom.add(PersonTypes.contactPoint(t, xtn, null));
         }
         p.put("telecom", telecom);
 
@@ -129,7 +129,7 @@ final class PatientMapper {
 
         JsonArray addresses = new JsonArray();
         for (V2Composite xad : pid.repetitions(11)) {
-            addresses.add(t.address(xad));
+            addresses.add(PersonTypes.address(t, xad));
         }
         String county = pid.get(12);
         if (county != null) {
@@ -213,10 +213,10 @@ final class PatientMapper {
         }
         JsonObject p = ctx.patient.resource;
         for (V2Composite xon : pd1.repetitions(3)) {
-            p.add("generalPractitioner", ctx.organization(xon));
+            p.add("generalPractitioner", SharedResources.organization(ctx, xon));
         }
         for (V2Composite xcn : pd1.repetitions(4)) {
-            JsonObject ref = ctx.practitioner(xcn);
+            JsonObject ref = SharedResources.practitioner(ctx, xcn);
             if (ref != null && ref.has("reference")) {
                 p.add("generalPractitioner", ref);
             } else if (ref != null) {
@@ -238,38 +238,38 @@ final class PatientMapper {
         DataTypes t = ctx.types;
         JsonArray names = new JsonArray();
         for (V2Composite xpn : nk1.repetitions(2)) {
-            names.add(t.humanName(xpn));
+            names.add(PersonTypes.humanName(t, xpn));
         }
         for (V2Composite xpn : nk1.repetitions(30)) {
-            names.add(t.humanName(xpn));
+            names.add(PersonTypes.humanName(t, xpn));
         }
         JsonObject relationship = t.mappedConcept(nk1.first(3), "relationship", "0063");
         JsonObject role = t.codeableConcept(nk1.first(7), "0131");
         JsonArray addresses = new JsonArray();
         for (V2Composite xad : nk1.repetitions(4)) {
-            addresses.add(t.address(xad));
+            addresses.add(PersonTypes.address(t, xad));
         }
         for (V2Composite xad : nk1.repetitions(32)) {
-            addresses.add(t.address(xad));
+            addresses.add(PersonTypes.address(t, xad));
         }
         JsonArray telecom = new JsonArray();
         for (V2Composite xtn : nk1.repetitions(5)) {
-            telecom.add(t.contactPoint(xtn, "home"));
+            telecom.add(PersonTypes.contactPoint(t, xtn, "home"));
         }
         for (V2Composite xtn : nk1.repetitions(6)) {
-            telecom.add(t.contactPoint(xtn, "work"));
+            telecom.add(PersonTypes.contactPoint(t, xtn, "work"));
         }
         for (V2Composite xtn : nk1.repetitions(31)) {
-            telecom.add(t.contactPoint(xtn, null));
+            telecom.add(PersonTypes.contactPoint(t, xtn, null));
         }
         for (int f : new int[] {40, 41}) {
             for (V2Composite xtn : nk1.repetitions(f)) {
-                telecom.add(t.contactPoint(xtn, null));
+                telecom.add(PersonTypes.contactPoint(t, xtn, null));
             }
         }
         String gender = t.mappedCode(nk1.get(15), "administrative-sex");
         JsonObject period = t.period(nk1.get(8), nk1.get(9), "NK1-8/NK1-9");
-        JsonObject organization = ctx.organization(nk1.first(13));
+        JsonObject organization = SharedResources.organization(ctx, nk1.first(13));
 
         JsonObject contact = new JsonObject();
         JsonArray rel = new JsonArray();
@@ -314,7 +314,7 @@ final class PatientMapper {
         }
         if (key == null) {
             key = ctx.derivedIdentifier("RelatedPerson", ctx.patientKey(),
-                    DataTypes.displayName((JsonObject) names.get(0)), relCode);
+                    PersonTypes.displayName((JsonObject) names.get(0)), relCode);
             identifiers.add(key);
         }
         Entry e = ctx.identified("RelatedPerson", key, ctx.owns("ADT"));

@@ -43,11 +43,11 @@ final class PharmacyEventMapper {
         }
         JsonNumber amount = JsonNumber.parseDecimal(rxd.get(4));
         if (amount != null) {
-            r.put("quantity", t.quantity(amount, rxd.first(5)));
+            r.put("quantity", Quantities.quantity(t, amount, rxd.first(5)));
         }
         r.put("whenHandedOver", t.dateTime(rxd, 3));
         for (V2Composite xcn : rxd.repetitions(10)) {
-            JsonObject actor = ctx.practitioner(xcn);
+            JsonObject actor = SharedResources.practitioner(ctx, xcn);
             if (actor != null) {
                 r.add("performer", new JsonObject().put("actor", actor));
             }
@@ -91,16 +91,7 @@ final class PharmacyEventMapper {
         JsonNumber min = JsonNumber.parseDecimal(rxg.get(5));
         JsonNumber max = JsonNumber.parseDecimal(rxg.get(6));
         V2Composite units = rxg.first(7);
-        if (min != null) {
-            JsonObject doseAndRate = new JsonObject();
-            if (max == null || max.equals(min)) {
-                doseAndRate.put("doseQuantity", t.quantity(min, units));
-            } else {
-                doseAndRate.put("doseRange", new JsonObject().put("low", t.quantity(min, units))
-                        .put("high", t.quantity(max, units)));
-            }
-            dosage.add("doseAndRate", doseAndRate);
-        }
+        dosage.add("doseAndRate", Quantities.doseAndRate(t, min, max, units));
         for (V2Composite instruction : rxg.repetitions(9)) {
             dosage.add("additionalInstruction", t.codeableConcept(instruction, null));
         }
@@ -142,7 +133,7 @@ final class PharmacyEventMapper {
             r.put("effectiveDateTime", start);
         }
         for (V2Composite xcn : rxa.repetitions(10)) {
-            JsonObject actor = ctx.practitioner(xcn);
+            JsonObject actor = SharedResources.practitioner(ctx, xcn);
             if (actor != null) {
                 r.add("performer", new JsonObject().put("actor", actor));
             }
@@ -160,7 +151,7 @@ final class PharmacyEventMapper {
         }
         JsonNumber dose = JsonNumber.parseDecimal(rxa.get(6));
         if (dose != null && !"999".equals(rxa.get(6))) {
-            r.put("dosage", new JsonObject().put("dose", t.quantity(dose, rxa.first(7))));
+            r.put("dosage", new JsonObject().put("dose", Quantities.quantity(t, dose, rxa.first(7))));
         }
         ctx.notesTo(e, "note");
     }

@@ -123,10 +123,10 @@ final class ReferralMapper {
     /** PRD (provider data) to a Practitioner: PRD-7 identifier, else the name alone as a display. */
     private static JsonObject provider(BundleContext ctx, V2Segment prd) {
         DataTypes t = ctx.types;
-        JsonObject name = t.humanName(prd.first(2));
+        JsonObject name = PersonTypes.humanName(t, prd.first(2));
         String id = prd.get(7, 1);
         if (id == null) {
-            String display = DataTypes.displayName(name);
+            String display = PersonTypes.displayName(name);
             if (display == null) {
                 return null;
             }
@@ -139,7 +139,7 @@ final class ReferralMapper {
                 t.local(ctx.senderKey.replace('^', '.') + ".practitioner")).put("value", id);
         Entry e = ctx.identified("Practitioner", identifier, false);
         fill(ctx, e, identifier, name, prd);
-        return e.reference(DataTypes.displayName(name));
+        return e.reference(PersonTypes.displayName(name));
     }
 
     private static void fill(BundleContext ctx, Entry e, JsonObject identifier, JsonObject name, V2Segment prd) {
@@ -151,10 +151,10 @@ final class ReferralMapper {
         r.put("active", Boolean.TRUE);
         r.add("name", name);
         for (V2Composite xad : prd.repetitions(3)) {
-            r.add("address", ctx.types.address(xad));
+            r.add("address", PersonTypes.address(ctx.types, xad));
         }
         for (V2Composite xtn : prd.repetitions(5)) {
-            r.add("telecom", ctx.types.contactPoint(xtn, "work"));
+            r.add("telecom", PersonTypes.contactPoint(ctx.types, xtn, "work"));
         }
     }
 }

@@ -48,7 +48,8 @@ final class ScheduleMapper {
         ctx.schedule = sch;
         for (int f : new int[] {12, 16, 20}) {
             for (V2Composite xcn : sch.repetitions(f)) {
-                addParticipant(r, new JsonObject().put("actor", ctx.practitioner(xcn)).put("status", "accepted"));
+                addParticipant(r, new JsonObject().put("actor", SharedResources.practitioner(ctx, xcn))
+                        .put("status", "accepted"));
             }
         }
         for (V2Composite ei : sch.repetitions(26)) {
@@ -172,7 +173,7 @@ final class ScheduleMapper {
             return;
         }
         DataTypes t = ctx.types;
-        JsonObject location = ctx.location(ail.first(3), "AIL-3");
+        JsonObject location = SharedResources.location(ctx, ail.first(3), "AIL-3");
         if (location == null) {
             return;
         }

@@ -292,19 +292,7 @@ public final class StructMasker {
             schemaChanged |= actions[i].out != fields.get(i).schema();
         }
         if (schemaChanged) {
-            SchemaBuilder builder = SchemaBuilder.struct();
-            if (schema.name() != null) {
-                builder.name(schema.name());
-            }
-            if (schema.version() != null) {
-                builder.version(schema.version());
-            }
-            if (schema.doc() != null) {
-                builder.doc(schema.doc());
-            }
-            if (schema.parameters() != null && !schema.parameters().isEmpty()) {
-                builder.parameters(schema.parameters());
-            }
+            SchemaBuilder builder = TypedValues.copyMetadata(schema, SchemaBuilder.struct());
             for (int i = 0; i < actions.length; i++) {
                 builder.field(fields.get(i).name(), actions[i].out);
             }

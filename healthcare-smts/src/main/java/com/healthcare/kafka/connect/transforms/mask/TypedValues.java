@@ -317,6 +317,11 @@ final class TypedValues {
             case MAP -> SchemaBuilder.map(schema.keySchema(), schema.valueSchema());
             default -> new SchemaBuilder(schema.type());
         };
+        return copyMetadata(schema, builder);
+    }
+
+    /** Gives {@code builder} the name, version, doc and parameters of {@code schema}; returns it. */
+    static SchemaBuilder copyMetadata(Schema schema, SchemaBuilder builder) {
         if (schema.name() != null) {
             builder.name(schema.name());
         }

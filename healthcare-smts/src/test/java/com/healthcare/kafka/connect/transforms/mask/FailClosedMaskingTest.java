@@ -1,12 +1,12 @@
 package com.healthcare.kafka.connect.transforms.mask;
 
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.CLOCK;
-import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.KEY;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.mask;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.masker;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,18 +27,6 @@ class FailClosedMaskingTest {
 
     /** Dates in forms the parser does not know; the digits at their start once made them pass as ages. */
     static final List<String> ODD_DATES = List.of("19-Jan-1970", "01.02.1970", "3 Feb 1961", "12-31-1950");
-
-    static PhiMasker masker(String profile, String... rules) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("profile", profile);
-        config.put("rules", String.join(",", rules));
-        config.put("hash.key", KEY);
-        return new PhiMasker(MaskPhiConfig.parse(config), CLOCK);
-    }
-
-    static String mask(PhiMasker masker, String text) {
-        return (String) masker.maskValue(null, text, null).value();
-    }
 
     static final String MSH = seg("MSH", Map.of(3, "EPIC", 4, "HOSP", 7, "20240517120000", 9, "ADT^A01^ADT_A01",
             10, "M1", 11, "P", 12, "2.5"));

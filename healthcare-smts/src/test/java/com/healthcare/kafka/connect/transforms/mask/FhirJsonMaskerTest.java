@@ -1,8 +1,8 @@
 package com.healthcare.kafka.connect.transforms.mask;
 
-import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.CLOCK;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.IDENTIFIERS;
-import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.KEY;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.mask;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.masker;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.bundleJson;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.patientJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,18 +35,6 @@ class FhirJsonMaskerTest {
     @BeforeAll
     static void fhir() {
         strict = FhirContext.forR4().newJsonParser().setParserErrorHandler(new StrictErrorHandler());
-    }
-
-    static PhiMasker masker(String profile, String... rules) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("profile", profile);
-        config.put("rules", String.join(",", rules));
-        config.put("hash.key", KEY);
-        return new PhiMasker(MaskPhiConfig.parse(config), CLOCK);
-    }
-
-    static String mask(PhiMasker masker, String json) {
-        return (String) masker.maskValue(null, json, null).value();
     }
 
     @Test

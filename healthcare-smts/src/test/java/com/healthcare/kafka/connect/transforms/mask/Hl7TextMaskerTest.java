@@ -2,7 +2,8 @@ package com.healthcare.kafka.connect.transforms.mask;
 
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.CLOCK;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.IDENTIFIERS;
-import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.KEY;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.mask;
+import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.masker;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.adtA01;
 import static com.healthcare.kafka.connect.transforms.mask.PhiSamples.seg;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,18 +25,6 @@ import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 
 class Hl7TextMaskerTest {
-
-    static PhiMasker masker(String profile, String... rules) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("profile", profile);
-        config.put("rules", String.join(",", rules));
-        config.put("hash.key", KEY);
-        return new PhiMasker(MaskPhiConfig.parse(config), CLOCK);
-    }
-
-    static String mask(PhiMasker masker, String text) {
-        return (String) masker.maskValue(null, text, null).value();
-    }
 
     static Message parse(String text) throws HL7Exception {
         try (HapiContext context = new DefaultHapiContext()) {

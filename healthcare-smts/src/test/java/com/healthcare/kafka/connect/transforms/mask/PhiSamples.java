@@ -3,6 +3,7 @@ package com.healthcare.kafka.connect.transforms.mask;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -151,5 +152,19 @@ public final class PhiSamples {
                    "request":{"method":"POST","url":"Coverage"}}
                  ]}
                 """.formatted(patientJson());
+    }
+
+    /** A masker with the test key and clock: {@code profile} plus the given rules. */
+    public static PhiMasker masker(String profile, String... rules) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("profile", profile);
+        config.put("rules", String.join(",", rules));
+        config.put("hash.key", KEY);
+        return new PhiMasker(MaskPhiConfig.parse(config), CLOCK);
+    }
+
+    /** Masks a text value (HL7 v2 or FHIR JSON) with {@code masker}. */
+    public static String mask(PhiMasker masker, String text) {
+        return (String) masker.maskValue(null, text, null).value();
     }
 }

@@ -66,6 +66,23 @@ final class MllpConnection implements FrameOwner {
         return remote;
     }
 
+    /** Sets the selector interest to what the connection waits for now: input, room to write, or both. */
+    void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (wantsRead()) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (!outbound.isEmpty() || transport.wantsWrite()) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
     /** Whether the selector should read from this connection now. */
     boolean wantsRead() {
         return !closed && parked == null && !outboundBlocked && !readingStopped;
