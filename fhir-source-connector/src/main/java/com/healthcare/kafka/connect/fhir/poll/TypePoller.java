@@ -230,9 +230,9 @@ public final class TypePoller {
                 } catch (InterruptedException | RuntimeException e) {
                     future.completeExceptionally(e);
                 } catch (Error e) {
-                    // the cycle waits on this future: it must complete whatever happens, or the poller stalls
+                    // the cycle waits on this future: it must complete whatever happens, or the poller stalls; the
+                    // cycle rethrows it and the task fails with it
                     future.completeExceptionally(e);
-                    throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
