@@ -28,7 +28,8 @@ import com.healthcare.kafka.connect.fhirclient.FhirResponse;
 /**
  * The Bulk Data initial load of a task's resource types (FHIR Bulk Data Access IG, v2):
  * <ol>
- *   <li>kick-off: {@code GET [base]/$export?_type=...} with {@code Prefer: respond-async}; the status URL comes back
+ *   <li>kick-off: {@code GET [base]/$export?_type=...} with {@code Prefer: respond-async} and
+ *   {@code Cache-Control: no-cache} (a fresh export, not a server's earlier job); the status URL comes back
  *   in Content-Location (unless a stored offset names a job already);</li>
  *   <li>status: polled while it answers 202, as often as {@code Retry-After} (at least the configured interval)
  *   allows, with {@code X-Progress} logged; 200 brings the manifest;</li>
@@ -177,7 +178,10 @@ public final class BulkLoad implements Runnable {
     private String kickOff() throws InterruptedException {
         String url = settings.kickOffUrl(baseUrl, List.copyOf(progress.keySet()));
         status = "kick-off";
-        FhirResponse response = client.send("GET", url, null, null, Map.of("Prefer", "respond-async"));
+        // no-cache: a fresh export. HAPI FHIR JPA otherwise hands back an earlier job with the same parameters, even
+        // a completed one, with its old transactionTime and files that may have expired.
+        FhirResponse response = client.send("GET", url, null, null,
+                Map.of("Prefer", "respond-async", "Cache-Control", "no-cache"));
         String location = response.header("Content-Location");
         if (response.status() != 202 || location == null || location.isBlank()) {
             throw new FhirException("Bulk export kick-off " + url + " answered HTTP " + response.status()

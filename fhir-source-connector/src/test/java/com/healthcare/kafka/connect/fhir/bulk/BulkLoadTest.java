@@ -60,7 +60,8 @@ class BulkLoadTest {
         files.put("/files/errors.ndjson", "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                 + "\"code\":\"processing\",\"diagnostics\":\"Encounter could not be exported\"}]}\n");
         server.createContext("/fhir/$export", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " prefer="
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " cache-control="
+                    + exchange.getRequestHeaders().getFirst("Cache-Control") + " prefer="
                     + exchange.getRequestHeaders().getFirst("Prefer"));
             exchange.getResponseHeaders().add("Content-Location", "http://127.0.0.1:"
                     + server.getAddress().getPort() + "/status/job-1");
@@ -154,7 +155,7 @@ class BulkLoadTest {
         assertThat(run.load().serverErrors()).as("OperationOutcomes of the error file").isEqualTo(1);
         assertThat(run.handovers()).containsExactly(Map.entry("Patient", TT), Map.entry("Observation", TT));
         assertThat(requests.get(0)).startsWith("GET /fhir/$export?_outputFormat=application%2Ffhir%2Bndjson"
-                + "&_type=Patient,Observation").endsWith("prefer=respond-async");
+                + "&_type=Patient,Observation").endsWith("cache-control=no-cache prefer=respond-async");
         assertThat(statusPolls).hasValue(3);
         assertThat(requests).last().isEqualTo("DELETE /status/job-1");
         assertThat(fileAuthorizations).as("requiresAccessToken=true: files get the token").containsOnly("Bearer t");

@@ -1,5 +1,6 @@
 package com.healthcare.kafka.connect.it.failover;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class HapiJpaJvm implements AutoCloseable {
         List<String> classPath = new ArrayList<>();
         boolean swappedApi = false;
         boolean swappedBinding = false;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
             if (SLF4J_API_1.matcher(name).matches()) {
                 classPath.add(api2.toString());
@@ -61,7 +62,7 @@ final class HapiJpaJvm implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xms256m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", String.join(java.io.File.pathSeparator, classPath), HapiJpaMain.class.getName());
+                "-cp", String.join(File.pathSeparator, classPath), HapiJpaMain.class.getName());
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         Process process = builder.start();
