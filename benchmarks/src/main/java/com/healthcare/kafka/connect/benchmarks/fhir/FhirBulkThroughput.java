@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
@@ -164,22 +163,10 @@ public final class FhirBulkThroughput {
         String name = "bulkbench-" + run;
         long start = System.nanoTime();
         connect.configureConnector(name, config);
-        long count = 0;
-        long firstRecordMs = -1;
-        try (Admin admin = connect.kafka().createAdminClient()) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-            while (count < expected && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                count = FhirSourceThroughput.endOffsets(admin, prefix + "Patient")
-                        + FhirSourceThroughput.endOffsets(admin, prefix + "Observation");
-                if (count > 0 && firstRecordMs < 0) {
-                    firstRecordMs = (System.nanoTime() - start) / 1_000_000;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        long[] progress = FhirSourceThroughput.awaitRecords(connect, start, expected, Duration.ofMinutes(20),
+                prefix + "Patient", prefix + "Observation");
+        long count = progress[0];
+        long firstRecordMs = progress[1];
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  %s %s: first record after %d ms, %d records in %.2f s%n", initialLoad, run,
                 firstRecordMs, count, seconds);
