@@ -34,12 +34,17 @@ import com.healthcare.kafka.connect.fhirserver.JpaFhirServer;
  * {@code fhir.sink.max.in.flight=concurrency}, one key per Bundle.</li>
  * <li>Grouping: single Patients written one request per record ({@code fhir.sink.batch.mode=none}) against the
  * same grouped into transactions of 50 ({@code transaction}), same in-flight limit.</li>
+ * <li>The server's own ceiling for that grouping, without the sink: the bare client PUTting the same kind of
+ * Patients one request each, and in transactions of the same size, from {@code concurrency} threads. The sink's
+ * grouping gain can only be what the server gives.</li>
  * </ol>
  * Each round writes new ids (creates, never updates), rounds alternate the order of the pair, medians compared. The
  * sink's time runs from creating the connector until its RecordsWritten metric counts every record (the records
  * are in Kafka beforehand); the client's from its first request to its last answer.
  *
- * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4]}.
+ * <p>Usage: {@code FhirSinkThroughput [bundles=1000] [resources=3000] [rounds=3] [concurrency=4] [batch size=50]
+ * [one-way latency ms=0]}: with a latency, the server sits behind {@link LatencyProxy}, as across a network;
+ * the sink's rates are given from the connector's creation and in steady state (after its first put()).
  */
 public final class FhirSinkThroughput {
 
@@ -51,51 +56,81 @@ public final class FhirSinkThroughput {
         int singles = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
-        try (JpaFhirServer server = JpaFhirServer.start()) {
+        int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 50;
+        int latencyMs = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        try (JpaFhirServer server = JpaFhirServer.start();
+             LatencyProxy proxy = latencyMs > 0 ? new LatencyProxy(server.port(), latencyMs) : null) {
             EmbeddedConnectCluster connect = FhirSourceThroughput.startWorker();
             try {
                 FhirContext ctx = FhirContext.forR4();
                 ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
                 ctx.getRestfulClientFactory().setSocketTimeout(120_000);
                 ctx.getRestfulClientFactory().setPoolMaxPerRoute(concurrency * 2);
-                String base = server.baseUrl();
+                // with a latency: every request of the sink and of the bare client crosses the delaying proxy
+                String base = proxy == null ? server.baseUrl()
+                        : server.baseUrl().replace(":" + server.port() + "/", ":" + proxy.port() + "/");
+                System.out.printf(Locale.ROOT, "FHIR server at %s (one-way latency %d ms)%n", base, latencyMs);
                 // warm-up: JIT, HAPI's model scanning, the JPA server's caches
                 bareClient(ctx, base, bundleJsons("w0", bundles / 4), concurrency);
-                viaSink(connect, base, "w1", bundleJsons("w1", bundles / 4), concurrency, "none");
-                viaSink(connect, base, "w2", patientJsons("w2", singles / 4), concurrency, "transaction");
+                viaSink(connect, base, "w1", bundleJsons("w1", bundles / 4), concurrency, "none", batchSize);
+                viaSink(connect, base, "w2", patientJsons("w2", singles / 4), concurrency, "transaction", batchSize);
 
                 List<Double> client = new ArrayList<>();
-                List<Double> sink = new ArrayList<>();
-                List<Double> perRecord = new ArrayList<>();
-                List<Double> grouped = new ArrayList<>();
+                List<Rate> sink = new ArrayList<>();
+                List<Rate> perRecord = new ArrayList<>();
+                List<Rate> grouped = new ArrayList<>();
+                List<Double> bareSingle = new ArrayList<>();
+                List<Double> bareGrouped = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
+                    double[] ceiling = bareSinglesAndGroups(ctx, base, "e" + r, singles, batchSize, concurrency);
+                    bareSingle.add(ceiling[0]);
+                    bareGrouped.add(ceiling[1]);
                     String a = "a" + r;
                     String b = "b" + r;
                     String c = "c" + r;
                     String d = "d" + r;
                     if (r % 2 == 0) {
                         client.add(bareClient(ctx, base, bundleJsons(a, bundles), concurrency) * 3);
-                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none") * 3);
-                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none"));
-                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction"));
+                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none", batchSize)
+                                .times(3));
+                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none",
+                                batchSize));
+                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction",
+                                batchSize));
                     } else {
-                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none") * 3);
+                        sink.add(viaSink(connect, base, b, bundleJsons(b, bundles), concurrency, "none", batchSize)
+                                .times(3));
                         client.add(bareClient(ctx, base, bundleJsons(a, bundles), concurrency) * 3);
-                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction"));
-                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none"));
+                        grouped.add(viaSink(connect, base, d, patientJsons(d, singles), concurrency, "transaction",
+                                batchSize));
+                        perRecord.add(viaSink(connect, base, c, patientJsons(c, singles), concurrency, "none",
+                                batchSize));
                     }
                     System.out.printf(Locale.ROOT, "round %d: bundles: bare HAPI client %.0f resources/s, sink %.0f "
-                            + "resources/s; singles: one request per record %.0f/s, grouped transactions %.0f/s%n",
-                            r + 1, client.get(r), sink.get(r), perRecord.get(r), grouped.get(r));
+                            + "resources/s; singles: one request per record %.0f/s (steady %.0f/s), grouped "
+                            + "transactions %.0f/s (steady %.0f/s)%n", r + 1, client.get(r), sink.get(r).withStart(),
+                            perRecord.get(r).withStart(), perRecord.get(r).steady(), grouped.get(r).withStart(),
+                            grouped.get(r).steady());
+                    System.out.printf(Locale.ROOT, "round %d: server ceiling (bare client): single PUTs %.0f/s, "
+                            + "transactions of %d %.0f/s%n", r + 1, bareSingle.get(r), batchSize, bareGrouped.get(r));
                 }
                 double cl = FhirSourceThroughput.median(client);
-                double sk = FhirSourceThroughput.median(sink);
-                double pr = FhirSourceThroughput.median(perRecord);
-                double gr = FhirSourceThroughput.median(grouped);
-                System.out.printf(Locale.ROOT, "RESULT bundles=%d (3 resources each) singles=%d rounds=%d "
-                        + "concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | one request per record="
-                        + "%.0f/s grouped transactions of 50=%.0f/s ratio=%.2f%n", bundles, singles, rounds,
-                        concurrency, cl, sk, sk / cl, pr, gr, gr / pr);
+                double sk = FhirSourceThroughput.median(sink.stream().map(Rate::withStart).toList());
+                double pr = FhirSourceThroughput.median(perRecord.stream().map(Rate::withStart).toList());
+                double gr = FhirSourceThroughput.median(grouped.stream().map(Rate::withStart).toList());
+                double prSteady = FhirSourceThroughput.median(perRecord.stream().map(Rate::steady).toList());
+                double grSteady = FhirSourceThroughput.median(grouped.stream().map(Rate::steady).toList());
+                System.out.printf(Locale.ROOT, "RESULT latency=%d ms one way | bundles=%d (3 resources each) "
+                        + "singles=%d rounds=%d concurrency=%d | bare HAPI client=%.0f/s sink=%.0f/s ratio=%.2f | "
+                        + "one request per record=%.0f/s grouped transactions of %d=%.0f/s ratio=%.2f | steady "
+                        + "state: one request per record=%.0f/s grouped=%.0f/s ratio=%.2f%n", latencyMs, bundles,
+                        singles, rounds, concurrency, cl, sk,
+                        sk / cl, pr, batchSize, gr, gr / pr, prSteady, grSteady, grSteady / prSteady);
+                double bs = FhirSourceThroughput.median(bareSingle);
+                double bg = FhirSourceThroughput.median(bareGrouped);
+                System.out.printf(Locale.ROOT, "RESULT server ceiling without the sink (bare HAPI client, same "
+                        + "Patients): single PUTs=%.0f/s transactions of %d=%.0f/s ratio=%.2f%n", bs, batchSize, bg,
+                        bg / bs);
             } finally {
                 connect.stop();
             }
@@ -144,6 +179,45 @@ public final class FhirSinkThroughput {
 
     /** Posts every Bundle with HAPI's generic client from {@code concurrency} threads; records (Bundles) per second. */
     static double bareClient(FhirContext ctx, String base, List<String> bundles, int concurrency) throws Exception {
+        return bareRequests(ctx, base, bundles, concurrency, "Bundles",
+                (client, bundle) -> client.transaction().withBundle(bundle).execute());
+    }
+
+    /**
+     * The server's own ceiling for grouping, without the sink: the same single Patients PUT one request each, and
+     * grouped into transactions of {@code batchSize}, by HAPI's generic client; resources per second of each.
+     */
+    static double[] bareSinglesAndGroups(FhirContext ctx, String base, String run, int n, int batchSize,
+                                         int concurrency) throws Exception {
+        List<String> singles = patientJsons(run + "s", n);
+        double perRequest = bareRequests(ctx, base, singles, concurrency, "single PUTs", (client, json) -> {
+            client.update().resource(json).withId("Patient/" + idOf(json)).execute();
+        });
+        List<String> groups = new ArrayList<>();
+        List<String> patients = patientJsons(run + "g", n);
+        for (int from = 0; from < patients.size(); from += batchSize) {
+            StringBuilder bundle = new StringBuilder(
+                    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+            for (int i = from; i < Math.min(from + batchSize, patients.size()); i++) {
+                String json = patients.get(i);
+                bundle.append(i == from ? "" : ",").append(entry("Patient", idOf(json), json));
+            }
+            groups.add(bundle.append("]}").toString());
+        }
+        double perGroup = bareRequests(ctx, base, groups, concurrency, "transactions of " + batchSize,
+                (client, bundle) -> client.transaction().withBundle(bundle).execute());
+        return new double[] {perRequest, perGroup * n / groups.size()};
+    }
+
+    /** The id of one of {@link #patientJsons}' resources. */
+    private static String idOf(String json) {
+        int start = json.indexOf("\"id\":\"") + 6;
+        return json.substring(start, json.indexOf('"', start));
+    }
+
+    private static double bareRequests(FhirContext ctx, String base, List<String> bodies, int concurrency,
+                                       String what, java.util.function.BiConsumer<IGenericClient, String> send)
+            throws Exception {
         IGenericClient client = ctx.newRestfulGenericClient(base);
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -151,8 +225,8 @@ public final class FhirSinkThroughput {
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
             workers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < bundles.size(); i = next.getAndIncrement()) {
-                    client.transaction().withBundle(bundles.get(i)).execute();
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    send.accept(client, bodies.get(i));
                 }
                 return null;
             }));
@@ -162,13 +236,13 @@ public final class FhirSinkThroughput {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
-        System.out.printf(Locale.ROOT, "  bare client: %d Bundles in %.2f s%n", bundles.size(), seconds);
-        return bundles.size() / seconds;
+        System.out.printf(Locale.ROOT, "  bare client: %d %s in %.2f s%n", bodies.size(), what, seconds);
+        return bodies.size() / seconds;
     }
 
     /** Puts the records in a topic, then runs the sink until it has written them all; records per second. */
-    static double viaSink(EmbeddedConnectCluster connect, String base, String run, List<String> values,
-                          int concurrency, String batchMode) throws Exception {
+    static Rate viaSink(EmbeddedConnectCluster connect, String base, String run, List<String> values,
+                        int concurrency, String batchMode, int batchSize) throws Exception {
         String topic = "sink-bench-" + run;
         connect.kafka().createTopic(topic, 1);
         for (int i = 0; i < values.size(); i++) {
@@ -181,7 +255,7 @@ public final class FhirSinkThroughput {
         config.put("fhir.url", base);
         config.put("fhir.sink.max.in.flight", String.valueOf(concurrency));
         config.put("fhir.sink.batch.mode", batchMode);
-        config.put("fhir.sink.batch.size", "50");
+        config.put("fhir.sink.batch.size", String.valueOf(batchSize));
         config.put("fhir.read.timeout.ms", "120000");
         config.put("consumer.override.max.poll.records", "500");
         String name = "sink-bench-" + run;
@@ -189,21 +263,35 @@ public final class FhirSinkThroughput {
         connect.configureConnector(name, config);
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         long written = 0;
+        long firstAt = 0;
+        long firstCount = 0;
         while (written < values.size() && System.nanoTime() < deadline) {
             Thread.sleep(10);
             written = recordsWritten(name);
+            if (firstAt == 0 && written > 0) {
+                firstAt = System.nanoTime();
+                firstCount = written;
+            }
         }
         long end = System.nanoTime();
         double seconds = (end - start) / 1e9;
         connect.deleteConnector(name);
-        System.out.printf(Locale.ROOT, "  sink %s (%s): %d records in %.2f s with task start (%.0f/s)%n", run,
-                batchMode, written, seconds, values.size() / seconds);
+        // steady state: from the first put() the counter showed (so the task's start, the consumer group join and
+        // that first put() are left out) to the last record
+        double steady = written > firstCount && end > firstAt ? (written - firstCount) / ((end - firstAt) / 1e9) : 0;
+        System.out.printf(Locale.ROOT, "  sink %s (%s): %d records in %.2f s with task start (%.0f/s); steady "
+                + "state %.0f/s%n", run, batchMode, written, seconds, values.size() / seconds, steady);
         if (written < values.size()) {
             throw new IllegalStateException("the sink wrote " + written + " of " + values.size());
         }
-        // with the task's start and consumer group join: the sink's counter moves once per put(), so a rate "from
-        // the first write" would leave out the first batch
-        return values.size() / seconds;
+        return new Rate(values.size() / seconds, steady);
+    }
+
+    /** Records per second from the connector's creation, and in steady state (after the first put()). */
+    record Rate(double withStart, double steady) {
+        Rate times(int factor) {
+            return new Rate(withStart * factor, steady * factor);
+        }
     }
 
     private static long recordsWritten(String connector) {

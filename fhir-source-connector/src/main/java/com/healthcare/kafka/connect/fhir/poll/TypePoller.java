@@ -149,7 +149,8 @@ public final class TypePoller {
                 fatal = true;
                 errors.fatal(e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error would otherwise vanish in the scheduler's future and the type would stop polling silently
             fatal = true;
             errors.fatal(new FhirException("Polling " + type + " failed unexpectedly: " + e, 0, false, e));
         } finally {
@@ -226,10 +227,12 @@ public final class TypePoller {
             fetcher.execute(() -> {
                 try {
                     future.complete(client.get(url));
-                } catch (InterruptedException e) {
+                } catch (InterruptedException | RuntimeException e) {
                     future.completeExceptionally(e);
-                } catch (RuntimeException e) {
+                } catch (Error e) {
+                    // the cycle waits on this future: it must complete whatever happens, or the poller stalls
                     future.completeExceptionally(e);
+                    throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -248,6 +251,9 @@ public final class TypePoller {
             }
             if (cause instanceof RuntimeException re) {
                 throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
             }
             throw new FhirException(String.valueOf(cause), 0, true, cause);
         }

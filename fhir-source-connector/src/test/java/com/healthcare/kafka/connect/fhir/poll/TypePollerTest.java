@@ -137,4 +137,39 @@ class TypePollerTest {
         assertThat(requests.get(4)).isEqualTo("/fhir/Patient/_history?_since=2024-05-01T11:59:55Z&_count=2");
         assertThat(metrics.getDuplicatesSkipped()).isEqualTo(2);
     }
+
+    @Test
+    void anErrorWhileFetchingFailsTheTaskInsteadOfStallingTheType() throws Exception {
+        HttpSettings settings = new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), false,
+                new Backoff(10, 100), 1, 2, null);
+        // a broken authenticator stands for any Error (a linkage error, a stack overflow) in the fetching thread
+        Authenticator broken = new Authenticator() {
+            @Override
+            public String authorization() {
+                throw new NoClassDefFoundError("com/example/Missing");
+            }
+
+            @Override
+            public String describe() {
+                return "broken";
+            }
+        };
+        FhirHttpClient client = new FhirHttpClient(FhirHttpClient.newJdkClient(settings, executor), settings, broken,
+                executor);
+        RecordQueue queue = new RecordQueue(100);
+        TaskMetrics metrics = new TaskMetrics();
+        TaskErrors errors = new TaskErrors(queue, metrics);
+        TypeStream stream = new TypeStream("Patient", TypeCursor.restore(null, null), new RecordFactory("fhir.", base),
+                queue, metrics);
+        TypePoller poller = new TypePoller(stream, client, new PollSettings(base, 2, List.of(), true, 1000, 1000),
+                scheduler, executor, errors, metrics);
+
+        poller.start();
+        // before the fix the cycle waited forever on a page future the Error never completed, and nothing failed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                org.assertj.core.api.Assertions.assertThatThrownBy(errors::rethrow)
+                        .hasMessageContaining("Polling Patient failed unexpectedly")
+                        .hasMessageContaining("NoClassDefFoundError"));
+        poller.stop();
+    }
 }

@@ -106,8 +106,13 @@ class FhirPollIT {
         for (int i = 280; i < 290; i++) {
             server.store().delete("Observation", "upd-o" + i);
         }
-        List<ConsumerRecord<byte[], byte[]>> records = exactly(worker, 330, Duration.ofSeconds(60),
-                Duration.ofSeconds(3), "upd.Observation");
+        List<ConsumerRecord<byte[], byte[]>> records;
+        try {
+            records = exactly(worker, 330, Duration.ofSeconds(60), Duration.ofSeconds(3), "upd.Observation");
+        } catch (AssertionError e) {
+            diagnose("fhir-upd");
+            throw e;
+        }
         uniqueVersions(records);
         List<ConsumerRecord<byte[], byte[]>> updates = records.stream()
                 .filter(r -> "2".equals(header(r, "fhir.version.id")) && r.value() != null).toList();
@@ -128,16 +133,37 @@ class FhirPollIT {
         }
     }
 
+    /**
+     * What a failed wait leaves for the report: the server's last requests (did the task read, and from which
+     * _since?), the task's threads (is a poller stuck?), its stored offset and status.
+     */
+    private void diagnose(String connector) {
+        List<String> requests = server.requestLog();
+        System.out.println("Diagnosis of " + connector + " at " + Instant.now() + "; the server's last requests:");
+        requests.stream().skip(Math.max(0, requests.size() - 200)).forEach(r -> System.out.println("  " + r));
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains(connector)) {
+                System.out.println("thread " + thread.getName() + " " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                    System.out.println("    at " + frame);
+                }
+            }
+        });
+        System.out.println("offsets " + worker.cluster().connectorOffsets(connector).offsets());
+        System.out.println("status " + worker.cluster().connectorStatus(connector));
+    }
+
     @Test
     void aRestartInTheMiddleResumesWithoutGapOrDuplicate() throws Exception {
         Instant since = Instant.now();
         server.store().putAll(FhirItSupport.encounters("rs", 3000));
-        server.faults().pageDelayMs = 60;
+        // slow pages (30 pages of 100: at least 4.5 s) so that the restart surely lands in the middle of the load
+        server.faults().pageDelayMs = 150;
         start("fhir-restart", pollConfig(server, "rs.", "Encounter", since), 1);
         await("some records before the restart", Duration.ofSeconds(60),
                 () -> worker.consume(600, Duration.ofMillis(500), "rs.Encounter").size() >= 600);
-        worker.cluster().restartConnectorAndTasks("fhir-restart", false, true, false);
         assertThat(worker.consume(3000, Duration.ofMillis(200), "rs.Encounter")).as("still loading").hasSizeLessThan(3000);
+        worker.cluster().restartConnectorAndTasks("fhir-restart", false, true, false);
         server.faults().pageDelayMs = 0;
         List<ConsumerRecord<byte[], byte[]>> records = exactly(worker, 3000, Duration.ofSeconds(120),
                 Duration.ofSeconds(4), "rs.Encounter");

@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
@@ -247,20 +251,76 @@ public final class ConnectWorker implements AutoCloseable {
         }
     }
 
-    /** Reads records from the start of {@code topics} until {@code expected} arrived or the timeout passed. */
+    /**
+     * Reads records from the start of {@code topics} until {@code expected} arrived or the timeout passed, and
+     * always at least every record the topics held when the read began, however long that takes (up to
+     * {@link #BACKLOG_READ_LIMIT}). The consumer is assigned the partitions directly (no group to join), so a
+     * short timeout bounds only the wait for new records, never the time to read what is already there: a
+     * "nothing more arrives" check cannot pass just because the read was slow to start.
+     */
     public List<ConsumerRecord<byte[], byte[]>> consume(int expected, Duration timeout, String... topics) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka().createConsumerAndSubscribeTo(props, topics)) {
-            while (records.size() < expected && System.nanoTime() < deadline) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long backlogDeadline = start + Math.max(timeout.toNanos(), BACKLOG_READ_LIMIT.toNanos());
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka().createConsumer(props)) {
+            Set<String> missing = new HashSet<>(List.of(topics));
+            Set<TopicPartition> assigned = new HashSet<>();
+            Map<TopicPartition, Long> backlogEnds = new HashMap<>();
+            while (records.size() < expected) {
+                long now = System.nanoTime();
+                if (!missing.isEmpty() && now < deadline) {
+                    assignNewPartitions(consumer, missing, assigned, backlogEnds);
+                }
+                boolean backlogRead = backlogEnds.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                if ((now >= deadline && backlogRead) || now >= backlogDeadline) {
+                    break;
+                }
+                if (assigned.isEmpty()) {
+                    pollInterval(); // none of the topics exists yet: nothing to poll
+                    continue;
+                }
                 consumer.poll(Duration.ofMillis(250)).forEach(records::add);
             }
         }
         return records;
+    }
+
+    /** How long {@link #consume} may take to read what the topics already held. */
+    private static final Duration BACKLOG_READ_LIMIT = Duration.ofSeconds(60);
+
+    private static void pollInterval() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assignNewPartitions(KafkaConsumer<byte[], byte[]> consumer, Set<String> missing,
+                                            Set<TopicPartition> assigned, Map<TopicPartition, Long> backlogEnds) {
+        Map<String, List<PartitionInfo>> existing = consumer.listTopics(Duration.ofSeconds(5));
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : List.copyOf(missing)) {
+            List<PartitionInfo> partitions = existing.get(topic);
+            if (partitions != null && !partitions.isEmpty()) {
+                missing.remove(topic);
+                partitions.forEach(p -> added.add(new TopicPartition(p.topic(), p.partition())));
+            }
+        }
+        if (!added.isEmpty()) {
+            assigned.addAll(added);
+            consumer.assign(assigned);
+            consumer.seekToBeginning(added);
+            backlogEnds.putAll(consumer.endOffsets(added));
+        }
     }
 
     @Override
