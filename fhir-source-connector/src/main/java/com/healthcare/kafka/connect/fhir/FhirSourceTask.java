@@ -139,7 +139,8 @@ public class FhirSourceTask extends SourceTask {
         }
 
         if (!bulkTypes.isEmpty()) {
-            startBulkLoad(bulk == null ? new BulkExportSettings(BulkExportSettings.SYSTEM, null, 2_000L) : bulk,
+            startBulkLoad(bulk == null ? new BulkExportSettings(BulkExportSettings.SYSTEM, null, 2_000L,
+                    BulkExportSettings.DEFAULT_RETRY_AFTER_MAX_MS) : bulk,
                     bulkTypes, hostsListener, threadPrefix);
         } else if (hostsListener) {
             checkServerNow(); // the Subscription must not be registered on a server we cannot use

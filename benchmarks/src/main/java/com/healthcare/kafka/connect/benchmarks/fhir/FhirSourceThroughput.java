@@ -125,22 +125,9 @@ public final class FhirSourceThroughput {
         String name = "bench-" + run;
         long start = System.nanoTime();
         connect.configureConnector(name, config);
-        long count = 0;
-        long firstRecordMs = -1;
-        // done when the topic's end offsets add up to every resource: written to Kafka, nothing more measured
-        try (Admin admin = connect.kafka().createAdminClient()) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (count < expected && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                count = endOffsets(admin, prefix + "Patient");
-                if (count > 0 && firstRecordMs < 0) {
-                    firstRecordMs = (System.nanoTime() - start) / 1_000_000;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        long[] progress = awaitRecords(connect, start, expected, Duration.ofMinutes(10), prefix + "Patient");
+        long count = progress[0];
+        long firstRecordMs = progress[1];
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "  connector %s: first record after %d ms, %d records in %.2f s%n", run,
                 firstRecordMs, count, seconds);
@@ -149,6 +136,33 @@ public final class FhirSourceThroughput {
             throw new IllegalStateException("only " + count + " of " + expected + " records arrived");
         }
         return count / seconds;
+    }
+
+    /**
+     * Waits (checking every 50 ms, at most {@code timeout}) until the topics' end offsets add up to {@code expected}:
+     * written to Kafka, nothing more measured. Returns {records, ms from {@code startNanos} to the first record}.
+     */
+    static long[] awaitRecords(EmbeddedConnectCluster connect, long startNanos, long expected, Duration timeout,
+                               String... topics) {
+        long count = 0;
+        long firstRecordMs = -1;
+        try (Admin admin = connect.kafka().createAdminClient()) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < expected && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                count = 0;
+                for (String topic : topics) {
+                    count += endOffsets(admin, topic);
+                }
+                if (count > 0 && firstRecordMs < 0) {
+                    firstRecordMs = (System.nanoTime() - startNanos) / 1_000_000;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new long[] {count, firstRecordMs};
     }
 
     static long endOffsets(Admin admin, String topic) {

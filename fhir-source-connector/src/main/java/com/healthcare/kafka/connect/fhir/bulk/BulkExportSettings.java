@@ -17,12 +17,15 @@ import org.apache.kafka.common.config.ConfigDef.Width;
  * (FHIR Bulk Data Access IG) whose NDJSON files are streamed into the same records, then handed over to polling at
  * the export's transactionTime.
  */
-public record BulkExportSettings(String level, String groupId, long minPollIntervalMs) {
+public record BulkExportSettings(String level, String groupId, long minPollIntervalMs, long maxRetryAfterMs) {
 
     public static final String INITIAL_LOAD = "fhir.initial.load";
     public static final String LEVEL = "fhir.bulk.export.level";
     public static final String GROUP_ID = "fhir.bulk.export.group.id";
     public static final String POLL_INTERVAL_MS = "fhir.bulk.export.poll.interval.ms";
+    public static final String RETRY_AFTER_MAX_MS = "fhir.bulk.export.retry.after.max.ms";
+    /** The longest Retry-After honoured by default, as for every other request of the client. */
+    public static final long DEFAULT_RETRY_AFTER_MAX_MS = 15 * 60_000L;
 
     public static final String PAGING = "paging";
     public static final String BULK_EXPORT = "bulk-export";
@@ -51,7 +54,13 @@ public record BulkExportSettings(String level, String groupId, long minPollInter
                 .define(POLL_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
                         "Shortest wait between two status requests of a running export; a longer Retry-After "
                                 + "from the server is honoured.",
-                        group, ++order, Width.SHORT, "Bulk status poll (ms)");
+                        group, ++order, Width.SHORT, "Bulk status poll (ms)")
+                .define(RETRY_AFTER_MAX_MS, Type.LONG, DEFAULT_RETRY_AFTER_MAX_MS, Range.atLeast(100),
+                        Importance.LOW, "Longest wait between two status requests: a longer Retry-After is cut to "
+                                + "this. Some servers answer every status request with a fixed Retry-After (HAPI "
+                                + "FHIR JPA: 120 s) however soon the export completes; lower this to pick up small "
+                                + "exports sooner.",
+                        group, ++order, Width.SHORT, "Bulk Retry-After cap (ms)");
         return order;
     }
 
@@ -74,7 +83,7 @@ public record BulkExportSettings(String level, String groupId, long minPollInter
             return null;
         }
         return new BulkExportSettings(config.getString(LEVEL).toLowerCase(Locale.ROOT), config.getString(GROUP_ID),
-                config.getLong(POLL_INTERVAL_MS));
+                config.getLong(POLL_INTERVAL_MS), config.getLong(RETRY_AFTER_MAX_MS));
     }
 
     /** The kick-off URL for {@code types} on {@code base}. */

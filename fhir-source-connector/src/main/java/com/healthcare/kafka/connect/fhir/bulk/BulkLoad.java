@@ -28,14 +28,16 @@ import com.healthcare.kafka.connect.fhirclient.FhirResponse;
 /**
  * The Bulk Data initial load of a task's resource types (FHIR Bulk Data Access IG, v2):
  * <ol>
- *   <li>kick-off: {@code GET [base]/$export?_type=...} with {@code Prefer: respond-async}; the status URL comes back
+ *   <li>kick-off: {@code GET [base]/$export?_type=...} with {@code Prefer: respond-async} and
+ *   {@code Cache-Control: no-cache} (a fresh export, not a server's earlier job); the status URL comes back
  *   in Content-Location (unless a stored offset names a job already);</li>
  *   <li>status: polled while it answers 202, as often as {@code Retry-After} (at least the configured interval)
  *   allows, with {@code X-Progress} logged; 200 brings the manifest;</li>
  *   <li>error files: every OperationOutcome in them is logged (no resource content) and counted;</li>
  *   <li>output: each type's NDJSON files, streamed line by line (never a whole file in memory) into the same
  *   records polling makes (source "bulk"), each carrying the offset (job, transactionTime, file, line), so a
- *   restart resumes after the last committed line;</li>
+ *   restart resumes after the last committed line; a line whose {@code meta.lastUpdated} is not before the
+ *   transactionTime is left to the hand-over poll, which reads it (or a later version) anyway;</li>
  *   <li>hand-over: when a type's files are done, {@code handover(type, transactionTime)} starts its incremental
  *   polling at the transactionTime, so nothing changed after the export's snapshot is missed;</li>
  *   <li>the job is DELETEd once every type is done (the server may then drop the files).</li>
@@ -63,6 +65,7 @@ public final class BulkLoad implements Runnable {
     private final AtomicLong skippedLines = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
+    private final AtomicLong deferred = new AtomicLong();
     private final java.util.Set<String> handedOver = new java.util.HashSet<>();
     private volatile boolean stopped;
     private volatile String status = "starting";
@@ -104,6 +107,11 @@ public final class BulkLoad implements Runnable {
 
     public long oversized() {
         return oversized.get();
+    }
+
+    /** Lines changed at or after the transactionTime, left to the hand-over poll. */
+    public long deferred() {
+        return deferred.get();
     }
 
     @Override
@@ -159,7 +167,8 @@ public final class BulkLoad implements Runnable {
         }
         status = "done";
         try {
-            client.send("DELETE", job, null, null);
+            FhirResponse deleted = client.send("DELETE", job, null, null);
+            LOG.info("Bulk export job {} done and deleted (HTTP {})", job, deleted.status());
         } catch (FhirException e) {
             LOG.info("Bulk export job {} done; deleting it failed ({}), the server will expire it", job,
                     e.getMessage());
@@ -169,7 +178,10 @@ public final class BulkLoad implements Runnable {
     private String kickOff() throws InterruptedException {
         String url = settings.kickOffUrl(baseUrl, List.copyOf(progress.keySet()));
         status = "kick-off";
-        FhirResponse response = client.send("GET", url, null, null, Map.of("Prefer", "respond-async"));
+        // no-cache: a fresh export. HAPI FHIR JPA otherwise hands back an earlier job with the same parameters, even
+        // a completed one, with its old transactionTime and files that may have expired.
+        FhirResponse response = client.send("GET", url, null, null,
+                Map.of("Prefer", "respond-async", "Cache-Control", "no-cache"));
         String location = response.header("Content-Location");
         if (response.status() != 202 || location == null || location.isBlank()) {
             throw new FhirException("Bulk export kick-off " + url + " answered HTTP " + response.status()
@@ -198,7 +210,8 @@ public final class BulkLoad implements Runnable {
                 lastProgress = progressText;
             }
             Long retryAfter = retryAfterMs(response.header("Retry-After"));
-            Thread.sleep(Math.max(settings.minPollIntervalMs(), retryAfter == null ? 0 : retryAfter));
+            long wait = retryAfter == null ? 0 : Math.min(retryAfter, settings.maxRetryAfterMs());
+            Thread.sleep(Math.max(settings.minPollIntervalMs(), wait));
         }
         return null;
     }
@@ -223,6 +236,8 @@ public final class BulkLoad implements Runnable {
     private void emitType(String job, BulkManifest manifest, String type, BulkProgress from)
             throws InterruptedException {
         List<BulkManifest.File> files = manifest.outputOf(type);
+        Instant snapshot = instant(manifest.transactionTime());
+        long deferredBefore = deferred.get();
         int startFile = from == null ? 0 : from.file();
         long startLine = from == null ? 0 : from.line();
         for (int f = startFile; f < files.size() && !stopped; f++) {
@@ -240,7 +255,7 @@ public final class BulkLoad implements Runnable {
                     }
                     Map<String, Object> offset = new BulkProgress(job, manifest.transactionTime(), f, lineNo)
                             .toOffset();
-                    SourceRecord record = record(type, line, offset, file.url(), lineNo);
+                    SourceRecord record = record(type, line, offset, file.url(), lineNo, snapshot);
                     if (record != null) {
                         batch.add(record);
                     }
@@ -263,10 +278,16 @@ public final class BulkLoad implements Runnable {
             }
             progress.put(type, new BulkProgress(job, manifest.transactionTime(), f + 1, 0));
         }
+        long left = deferred.get() - deferredBefore;
+        if (left > 0) {
+            LOG.info("Bulk export {}: {} lines of {} changed at or after the transactionTime {}; the hand-over poll "
+                    + "emits them", job, left, type, manifest.transactionTime());
+        }
     }
 
     /** The record of one NDJSON line, or null (counted, logged without content) when the line is unusable. */
-    private SourceRecord record(String type, String line, Map<String, Object> offset, String url, long lineNo) {
+    private SourceRecord record(String type, String line, Map<String, Object> offset, String url, long lineNo,
+                                Instant snapshot) {
         if (line.isBlank()) {
             return null;
         }
@@ -287,13 +308,13 @@ public final class BulkLoad implements Runnable {
         JsonNode meta = resource.path("meta");
         String version = meta.path("versionId").isMissingNode() ? null : meta.path("versionId").asText();
         String lastUpdatedText = meta.path("lastUpdated").isMissingNode() ? null : meta.path("lastUpdated").asText();
-        Instant lastUpdated = null;
-        if (lastUpdatedText != null) {
-            try {
-                lastUpdated = FhirSourceConnectorConfig.parseInstant(lastUpdatedText);
-            } catch (RuntimeException e) {
-                lastUpdated = null;
-            }
+        Instant lastUpdated = instant(lastUpdatedText);
+        if (snapshot != null && lastUpdated != null && !lastUpdated.isBefore(snapshot)) {
+            // The IG says files SHOULD NOT hold changes after transactionTime, but a server may include them
+            // (HAPI JPA does: its transactionTime is the job's start, its files the versions current when written).
+            // Polling starts at transactionTime (_lastUpdated=ge), so it emits this version or a later one.
+            deferred.incrementAndGet();
+            return null;
         }
         SourceRecord record = records.resource(type, id, version, lastUpdatedText, lastUpdated, line, offset, "bulk");
         // a resource too large for Kafka becomes a bounded error record with the same offset, as in polling
@@ -304,6 +325,17 @@ public final class BulkLoad implements Runnable {
                     type, bounded.topic());
         }
         return bounded;
+    }
+
+    private static Instant instant(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return FhirSourceConnectorConfig.parseInstant(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private BufferedReader open(String url, boolean requiresAccessToken) throws InterruptedException {

@@ -45,6 +45,7 @@ class BulkLoadTest {
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     final List<String> fileAuthorizations = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger statusPolls = new AtomicInteger();
+    volatile String retryAfter = "0";
     final Map<String, String> files = new LinkedHashMap<>();
 
     @BeforeEach
@@ -59,7 +60,8 @@ class BulkLoadTest {
         files.put("/files/errors.ndjson", "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                 + "\"code\":\"processing\",\"diagnostics\":\"Encounter could not be exported\"}]}\n");
         server.createContext("/fhir/$export", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " prefer="
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " cache-control="
+                    + exchange.getRequestHeaders().getFirst("Cache-Control") + " prefer="
                     + exchange.getRequestHeaders().getFirst("Prefer"));
             exchange.getResponseHeaders().add("Content-Location", "http://127.0.0.1:"
                     + server.getAddress().getPort() + "/status/job-1");
@@ -73,7 +75,7 @@ class BulkLoadTest {
             }
             if (statusPolls.incrementAndGet() < 3) {
                 exchange.getResponseHeaders().add("X-Progress", "exporting " + statusPolls.get() * 40 + "%");
-                exchange.getResponseHeaders().add("Retry-After", "0");
+                exchange.getResponseHeaders().add("Retry-After", retryAfter);
                 reply(exchange, 202, "");
                 return;
             }
@@ -127,9 +129,13 @@ class BulkLoadTest {
     }
 
     private Run run(Map<String, BulkProgress> progress) throws Exception {
+        return run(progress, new BulkExportSettings("system", null, 100, BulkExportSettings.DEFAULT_RETRY_AFTER_MAX_MS));
+    }
+
+    private Run run(Map<String, BulkProgress> progress, BulkExportSettings settings) throws Exception {
         RecordQueue queue = new RecordQueue(1000);
         Map<String, String> handovers = new LinkedHashMap<>();
-        BulkLoad load = new BulkLoad(client(), new BulkExportSettings("system", null, 100), base, progress,
+        BulkLoad load = new BulkLoad(client(), settings, base, progress,
                 new RecordFactory("fhir.", base, "fhir.errors", 1_000_000), queue, handovers::put);
         load.load();
         return new Run(queue.take(1000, 100), handovers, load);
@@ -149,7 +155,7 @@ class BulkLoadTest {
         assertThat(run.load().serverErrors()).as("OperationOutcomes of the error file").isEqualTo(1);
         assertThat(run.handovers()).containsExactly(Map.entry("Patient", TT), Map.entry("Observation", TT));
         assertThat(requests.get(0)).startsWith("GET /fhir/$export?_outputFormat=application%2Ffhir%2Bndjson"
-                + "&_type=Patient,Observation").endsWith("prefer=respond-async");
+                + "&_type=Patient,Observation").endsWith("cache-control=no-cache prefer=respond-async");
         assertThat(statusPolls).hasValue(3);
         assertThat(requests).last().isEqualTo("DELETE /status/job-1");
         assertThat(fileAuthorizations).as("requiresAccessToken=true: files get the token").containsOnly("Bearer t");
@@ -200,5 +206,46 @@ class BulkLoadTest {
         Run run = run(progress);
         assertThat(run.records()).hasSize(3);
         assertThat(fileAuthorizations).containsOnly("null");
+    }
+
+    /**
+     * HAPI FHIR JPA's files hold the versions current when they were written, and its transactionTime is the job's
+     * start: a line changed at or after the transactionTime is left to the hand-over poll (which starts there with
+     * _lastUpdated=ge and reads it anyway), so it is emitted once, not twice.
+     */
+    @Test
+    void linesChangedAtOrAfterTheTransactionTimeAreLeftToTheHandoverPoll() throws Exception {
+        files.put("/files/patient-2.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"P3\",\"meta\":{\"versionId\":"
+                + "\"2\",\"lastUpdated\":\"" + TT + "\"}}\n"
+                + "{\"resourceType\":\"Patient\",\"id\":\"P4\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":"
+                + "\"2026-12-04T10:00:00.001Z\"}}\n"
+                + "{\"resourceType\":\"Patient\",\"id\":\"P5\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":"
+                + "\"2026-12-04T09:59:59.999Z\"}}\n");
+        Map<String, BulkProgress> progress = new LinkedHashMap<>();
+        progress.put("Patient", null);
+        Run run = run(progress);
+
+        assertThat(run.records()).extracting(SourceRecord::key).containsExactly("Patient/P0", "Patient/P1",
+                "Patient/P2", "Patient/P5");
+        assertThat(run.load().deferred()).isEqualTo(2);
+        assertThat(run.load().skippedLines()).isZero();
+        assertThat(run.handovers()).containsExactly(Map.entry("Patient", TT));
+        // P5 keeps its own line number: a restart after it resumes behind the deferred lines
+        assertThat(BulkProgress.from(castOffset(run.records().get(3)))).isEqualTo(new BulkProgress("http://127.0.0.1:"
+                + server.getAddress().getPort() + "/status/job-1", TT, 1, 3));
+    }
+
+    /** HAPI FHIR JPA answers every status request with Retry-After: 120; the configured cap shortens the wait. */
+    @Test
+    void aLongRetryAfterIsCutToTheConfiguredCap() throws Exception {
+        retryAfter = "120";
+        Map<String, BulkProgress> progress = new LinkedHashMap<>();
+        progress.put("Patient", null);
+        Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> run(progress, new BulkExportSettings("system", null, 100, 200)),
+                "two status polls answered Retry-After: 120 must wait the 200 ms cap, not 240 s");
+
+        assertThat(statusPolls).hasValue(3);
+        assertThat(run.records()).hasSize(5);
     }
 }

@@ -14,7 +14,7 @@ import org.hl7.fhir.r4.model.Resource;
 import ca.uhn.fhir.context.FhirContext;
 
 /** Writes to the HAPI FHIR JPA server over its REST API, as any client would. */
-final class HapiJpa {
+public final class HapiJpa {
 
     static final FhirContext CTX = FhirContext.forR4();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -22,12 +22,12 @@ final class HapiJpa {
 
     private final String base;
 
-    HapiJpa(String base) {
+    public HapiJpa(String base) {
         this.base = base;
     }
 
     /** One transaction of PUTs (client-assigned ids): all land, or none. */
-    void putAll(List<? extends Resource> resources) {
+    public void putAll(List<? extends Resource> resources) {
         Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource r : resources) {
             String url = r.fhirType() + "/" + r.getIdElement().getIdPart();
@@ -36,16 +36,16 @@ final class HapiJpa {
         send("POST", base, CTX.newJsonParser().encodeResourceToString(tx));
     }
 
-    void put(Resource r) {
+    public void put(Resource r) {
         send("PUT", base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart(),
                 CTX.newJsonParser().encodeResourceToString(r));
     }
 
-    void delete(String type, String id) {
+    public void delete(String type, String id) {
         send("DELETE", base + "/" + type + "/" + id, null);
     }
 
-    String get(String path) {
+    public String get(String path) {
         return send("GET", base + "/" + path, null);
     }
 
