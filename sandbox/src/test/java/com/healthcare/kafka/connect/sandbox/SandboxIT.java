@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -23,13 +26,22 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Runs the sandbox as a new user would (its own JVM, as bin/sandbox starts it) on free ports: the worker lists our
- * plugins and runs the sandbox connector; Ctrl-C (SIGTERM) stops it cleanly; a restart keeps the data and applies
+ * plugins and runs the sandbox connectors; the README walk-through works (an ADT^A01 gets AA, its Patient is on the
+ * embedded FHIR server, the masked copy has no name or MRN, the FHIR source streams the Patient back); Ctrl-C
+ * (SIGTERM) stops it cleanly; a restart keeps the data and applies
  * the configs idempotently; a port in use gives a clear message.
  */
 class SandboxIT {
@@ -127,6 +139,21 @@ class SandboxIT {
         Awaitility.await("the FHIR source runs").atMost(Duration.ofSeconds(120))
                 .until(() -> get(rest, "/connectors/sandbox-fhir-source/status").contains("\"RUNNING\""));
 
+        // the README walk-through, as a new user runs it: send an ADT^A01 and follow it through the whole job
+        String adt = SendHl7.messages(Files.readString(root.resolve("sandbox/samples/adt_a01.hl7"))).get(0);
+        String ack = sendMllp(mllp, adt);
+        assertThat(SendHl7.isAccepted(ack)).as("ACK %s", ack).isTrue();
+        assertThat(ack).contains("MSA|AA|MSG00001");
+        // Hl7ToFhir + the FHIR sink wrote the Patient to the embedded server
+        Awaitility.await("the FHIR sink wrote the Patient").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> new ObjectMapper().readTree(
+                        get(fhir, "/fhir/Patient?identifier=PATID1234")).path("total").asInt() == 1);
+        // the PHI-masked copy: the record is there, without the name or the MRN
+        String masked = awaitRecord(kafka, "deidentified.hl7.ADT", r -> r.contains("ADT"));
+        assertThat(masked).doesNotContain("EVERYWOMAN").doesNotContain("PATID1234");
+        // the FHIR source streamed the server's Patient back into fhir.Patient
+        awaitRecord(kafka, "fhir.Patient", r -> r.contains("PATID1234") && r.contains("EVERYWOMAN"));
+
         first.destroy(); // SIGTERM, as Ctrl-C
         assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("sandbox stops on SIGTERM").isTrue();
         assertThat(Files.readString(firstLog)).contains("Stopping Kafka");
@@ -208,6 +235,48 @@ class SandboxIT {
                     }
                     return Files.readString(log, StandardCharsets.UTF_8).contains(text);
                 });
+    }
+
+    /** Sends one message over MLLP and returns the ACK, as bin/hl7-send does. */
+    private static String sendMllp(int port, String message) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(SendHl7.frame(message, StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return SendHl7.readFrame(socket.getInputStream(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Waits until {@code topic} holds a record (as bin/topic-tail prints it) that {@code match}es; returns it. */
+    private static String awaitRecord(int kafkaPort, String topic, Predicate<String> match) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        String[] found = new String[1];
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            Awaitility.await("a matching record on " + topic).atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        List<TopicPartition> partitions = consumer.listTopics(Duration.ofSeconds(5))
+                                .getOrDefault(topic, List.of()).stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        if (partitions.isEmpty()) {
+                            return false;
+                        }
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(2))) {
+                            String json = TailTopic.toJson(r).toString();
+                            if (match.test(json)) {
+                                found[0] = json;
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+        }
+        return found[0];
     }
 
     private String get(int port, String path) throws Exception {
