@@ -111,6 +111,12 @@ class FhirPollIT {
             records = exactly(worker, 330, Duration.ofSeconds(60), Duration.ofSeconds(3), "upd.Observation");
         } catch (AssertionError e) {
             diagnose("fhir-upd");
+            // what did reach the topic: key, version, tombstone or not, offset
+            worker.consume(400, Duration.ofSeconds(5), "upd.Observation").stream()
+                    .filter(r -> r.value() == null || "2".equals(header(r, "fhir.version.id")))
+                    .forEach(r -> System.out.println("record " + key(r) + " v" + header(r, "fhir.version.id")
+                            + (r.value() == null ? " tombstone" : "") + " " + header(r, "fhir.source") + " p"
+                            + r.partition() + "@" + r.offset() + " ts " + r.timestamp()));
             throw e;
         }
         uniqueVersions(records);
