@@ -311,7 +311,10 @@ public final class TypePoller {
                 if (change.delete()) {
                     deleteKeys.add(change.toDeletion().key());
                 }
-                newestById.putIfAbsent(change.id(), change); // history lists the newest version first
+                HistoryChange known = newestById.get(change.id());
+                if (known == null || change.newerThan(known)) {
+                    newestById.put(change.id(), change);
+                }
             }
             String next = resolve(url, page.nextUrl());
             url = next != null && next.equals(url) ? null : next;
@@ -356,6 +359,34 @@ public final class TypePoller {
 
         TypeStream.Deletion toDeletion() {
             return new TypeStream.Deletion(id, versionId, time);
+        }
+
+        /**
+         * Whether this is a later version of the resource than {@code other}: by version id when both are numbers,
+         * else by time. History lists the newest version first, but the pages of one read are not one snapshot: a
+         * page fetched after a write can show a newer version of a resource an earlier page showed, and keeping
+         * the first one seen would lose that delete for good (its key is remembered as seen).
+         */
+        boolean newerThan(HistoryChange other) {
+            Long mine = number(versionId);
+            Long theirs = number(other.versionId);
+            if (mine != null && theirs != null) {
+                return mine > theirs;
+            }
+            Instant at = TypeStream.parse(time);
+            Instant otherAt = TypeStream.parse(other.time);
+            return at != null && otherAt != null && at.isAfter(otherAt);
+        }
+
+        private static Long number(String versionId) {
+            if (versionId == null) {
+                return null;
+            }
+            try {
+                return Long.parseLong(versionId);
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
     }
 

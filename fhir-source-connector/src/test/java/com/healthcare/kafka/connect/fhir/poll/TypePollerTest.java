@@ -172,4 +172,46 @@ class TypePollerTest {
                         .hasMessageContaining("NoClassDefFoundError"));
         poller.stop();
     }
+
+    @Test
+    void aDeleteOnALaterHistoryPageWinsOverTheOlderVersionAnEarlierPageShowed() throws Exception {
+        // a server whose history pages are not one snapshot: page 1 was read before p5 was deleted and shows its
+        // version 1; page 2, read after, shows the delete (version 2) of the same resource
+        server.createContext("/shifting", exchange -> {
+            String uri = exchange.getRequestURI().toString();
+            String body;
+            if (uri.contains("/_history") && uri.contains("page=2")) {
+                body = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+                        + "{\"fullUrl\":\"Patient/p5\",\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/p5/_history/2\"}},"
+                        + "{\"resource\":" + patient("p4", "1", T1) + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}";
+            } else if (uri.contains("/_history")) {
+                body = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"meta\":{\"lastUpdated\":\"2024-05-01T12:00:00Z\"},"
+                        + "\"link\":[{\"relation\":\"next\",\"url\":\"/shifting/Patient/_history?page=2\"}],\"entry\":["
+                        + "{\"resource\":" + patient("p5", "1", T1) + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}";
+            } else {
+                body = "{\"resourceType\":\"Bundle\",\"entry\":[]}";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        String shifting = "http://127.0.0.1:" + server.getAddress().getPort() + "/shifting";
+        HttpSettings settings = new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), false,
+                new Backoff(10, 100), 1, 2, null);
+        FhirHttpClient client = new FhirHttpClient(FhirHttpClient.newJdkClient(settings, executor), settings,
+                Authenticator.none(), executor);
+        RecordQueue queue = new RecordQueue(100);
+        TaskMetrics metrics = new TaskMetrics();
+        TypeStream stream = new TypeStream("Patient", TypeCursor.restore(null, "2024-05-01T00:00:00Z"),
+                new RecordFactory("fhir.", shifting), queue, metrics);
+        TypePoller poller = new TypePoller(stream, client, new PollSettings(shifting, 2, List.of(), true, 1000, 1000),
+                scheduler, executor, new TaskErrors(queue, metrics), metrics);
+
+        poller.cycle();
+        // before: p5's version 1 from page 1 was kept, no tombstone, and "p5/2" remembered as seen: lost for good
+        assertThat(queue.take(100, 100)).extracting(r -> r.key() + (r.value() == null ? " deleted" : ""))
+                .containsExactly("Patient/p5 deleted");
+    }
 }
